@@ -1,0 +1,1 @@
+"""Fake engines for testing the kit, each reachable as ``python:tests.engines.<module>:<name>``."""

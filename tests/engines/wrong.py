@@ -1,0 +1,409 @@
+"""Deliberately wrong engines: each breaks one clause, to prove the kit's scenarios can fail.
+
+Every engine is the reference engine with one distortion, applied either to a copy of the case
+before deciding or to the reference's decision afterwards, so that it is wrong in exactly one way.
+Use one as ``python:tests.engines.wrong:<name>``; ``WRONG_ENGINES`` says which clause's scenarios
+must catch each.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from typing import Any, Final
+
+import contract
+from reference import decide
+
+__all__ = [
+    "WRONG_ENGINES",
+    "accepts_drugdex_iib",
+    "accepts_nccn_2b",
+    "adults_only",
+    "any_code",
+    "cites_unknown_clause",
+    "contrary_defeats",
+    "covers_noncancer",
+    "denies_missing_facts",
+    "drops_case_id",
+    "flaky",
+    "ignores_code_dates",
+    "ignores_fda_label",
+    "ignores_icd_conflict",
+    "ignores_lineage",
+    "invalid_decision",
+    "investigational_when_labeled",
+    "labeled_without_benefit",
+    "letter_fills_gaps",
+    "never_rejects",
+    "nmn_for_unsupported",
+    "other_drug_covered",
+    "requires_cd22",
+    "wrong_case_id",
+    "wrong_policy_version",
+]
+
+Case = dict[str, Any]
+Decision = dict[str, Any]
+
+ALL: Final = "acute-lymphoblastic-leukemia"
+
+#: Engine name -> the clause (policy clause or contract clause) whose scenarios must catch it.
+WRONG_ENGINES: Final[dict[str, str]] = {
+    "ignores_lineage": "INO-RR-BALL",
+    "adults_only": "INO-RR-BALL",
+    "requires_cd22": "INO-RR-BALL",
+    "ignores_fda_label": "INO-FDA-LABEL",
+    "labeled_without_benefit": "INO-FDA-LABEL",
+    "accepts_nccn_2b": "INO-COMPENDIA",
+    "accepts_drugdex_iib": "INO-COMPENDIA",
+    "contrary_defeats": "INO-COMPENDIA",
+    "covers_noncancer": "INO-INV-NONCANCER",
+    "nmn_for_unsupported": "INO-INV-UNSUPPORTED",
+    "investigational_when_labeled": "INO-NOT-MET",
+    "other_drug_covered": "INO-CODES",
+    "any_code": "INO-CODES",
+    "ignores_code_dates": "INO-CODE-DATES",
+    "denies_missing_facts": "INO-RECORDS",
+    "letter_fills_gaps": "INO-RECORDS",
+    "ignores_icd_conflict": "INO-RECORDS",
+    "drops_case_id": "CON-ECHO-ID",
+    "wrong_case_id": "CON-ECHO-ID",
+    "invalid_decision": "CON-VALID-DECISION",
+    "never_rejects": "CON-REJECT-MALFORMED",
+    "flaky": "CON-DETERMINISTIC",
+    "wrong_policy_version": "CON-POLICY",
+    "cites_unknown_clause": "CON-CITES-CATALOGUE",
+}
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _decide_edited(case: Any, edit: Callable[[Case], None]) -> Decision:
+    """The reference's answer to an edited copy of a well-formed case.
+
+    Malformed cases go to the reference untouched, so that each fake stays wrong in one way only.
+    """
+    if contract.violations("case", case):
+        return decide(case)
+    edited = copy.deepcopy(case)
+    edit(edited)
+    return decide(edited)
+
+
+def _is_decision(reply: Decision) -> bool:
+    return "outcome" in reply
+
+
+def _covered(decision: Decision, clauses: list[str]) -> Decision:
+    return {
+        "case_id": decision["case_id"],
+        "policy": decision["policy"],
+        "outcome": "covered",
+        "determination": "medically-necessary",
+        "clauses": clauses,
+        "rationale": "Covered.",
+    }
+
+
+def _not_covered(decision: Decision, determination: str, clauses: list[str]) -> Decision:
+    return {
+        "case_id": decision["case_id"],
+        "policy": decision["policy"],
+        "outcome": "not-covered",
+        "determination": determination,
+        "clauses": clauses,
+        "rationale": "Not covered.",
+    }
+
+
+def _investigational(decision: Decision) -> Decision:
+    return _not_covered(decision, "investigational", ["INO-INV-UNSUPPORTED", "INO-NOT-MET"])
+
+
+# --- INO-RR-BALL ---------------------------------------------------------------------------------
+
+
+def ignores_lineage(case: Case) -> Decision:
+    """INO-RR-BALL: takes every ALL, whatever (or whether any) lineage, as B-cell precursor."""
+
+    def edit(c: Case) -> None:
+        if c["clinical"].get("disease") == ALL:
+            c["clinical"]["lineage"] = "b-cell-precursor"
+
+    return _decide_edited(case, edit)
+
+
+def adults_only(case: Case) -> Decision:
+    """INO-RR-BALL: reads "adults" into the criteria and denies members under 18."""
+    decision = decide(case)
+    if not _is_decision(decision) or decision["outcome"] == "not-applicable":
+        return decision
+    born = date.fromisoformat(case["member"]["birth_date"])
+    day = date.fromisoformat(case["date_of_service"])
+    age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    return _investigational(decision) if age < 18 else decision
+
+
+def requires_cd22(case: Case) -> Decision:
+    """INO-RR-BALL: takes CD22-negative disease as not meeting the primary indication."""
+
+    def edit(c: Case) -> None:
+        if c["clinical"].get("cd22_positive") is False:
+            c["clinical"]["lineage"] = "other"
+
+    return _decide_edited(case, edit)
+
+
+# --- INO-FDA-LABEL -------------------------------------------------------------------------------
+
+
+def ignores_fda_label(case: Case) -> Decision:
+    """INO-FDA-LABEL: never looks at the labeling evidence and takes every use as off-label."""
+
+    def edit(c: Case) -> None:
+        c.setdefault("evidence", {})["fda_labeling"] = {"within_label": False}
+
+    return _decide_edited(case, edit)
+
+
+def labeled_without_benefit(case: Case) -> Decision:
+    """INO-FDA-LABEL: covers a use within labeling without asking whether benefit is established."""
+
+    def edit(c: Case) -> None:
+        labeling = c.get("evidence", {}).get("fda_labeling")
+        if labeling is not None and labeling["within_label"]:
+            labeling["clinical_benefit_established"] = True
+
+    return _decide_edited(case, edit)
+
+
+# --- INO-COMPENDIA -------------------------------------------------------------------------------
+
+
+def _rerate(c: Case, compendium: str, weak: str, strong: str) -> None:
+    for listing in c.get("evidence", {}).get("compendia", []):
+        if listing["compendium"] == compendium and listing["rating"] == weak:
+            listing["rating"] = strong
+
+
+def accepts_nccn_2b(case: Case) -> Decision:
+    """INO-COMPENDIA: counts NCCN category 2B as strong support."""
+    return _decide_edited(case, lambda c: _rerate(c, "nccn", "2B", "2A"))
+
+
+def accepts_drugdex_iib(case: Case) -> Decision:
+    """INO-COMPENDIA: counts DrugDex class IIb as strong support, as CMS does."""
+    return _decide_edited(case, lambda c: _rerate(c, "micromedex-drugdex", "IIb", "IIa"))
+
+
+_CONTRARY: Final = {
+    ("nccn", "3"),
+    ("micromedex-drugdex", "III"),
+    ("ahfs-di", "not-supportive"),
+    ("clinical-pharmacology", "not-supportive"),
+    ("lexi-drugs", "unsupported"),
+}
+
+
+def contrary_defeats(case: Case) -> Decision:
+    """INO-COMPENDIA: lets one not-recommended listing cancel strong support elsewhere."""
+
+    def edit(c: Case) -> None:
+        listings = c.get("evidence", {}).get("compendia", [])
+        if any((item["compendium"], item["rating"]) in _CONTRARY for item in listings):
+            c["evidence"]["compendia"] = [
+                item for item in listings if (item["compendium"], item["rating"]) in _CONTRARY
+            ]
+
+    return _decide_edited(case, edit)
+
+
+# --- INO-INV-NONCANCER, INO-INV-UNSUPPORTED, INO-NOT-MET ----------------------------------------
+
+
+def covers_noncancer(case: Case) -> Decision:
+    """INO-INV-NONCANCER: covers a use that is not the treatment of a cancer."""
+    decision = decide(case)
+    if _is_decision(decision) and "INO-INV-NONCANCER" in decision["clauses"]:
+        return _covered(decision, ["INO-FDA-LABEL"])
+    return decision
+
+
+def nmn_for_unsupported(case: Case) -> Decision:
+    """INO-INV-UNSUPPORTED: calls an unsupported cancer use not medically necessary."""
+    decision = decide(case)
+    if _is_decision(decision) and "INO-INV-UNSUPPORTED" in decision["clauses"]:
+        return _not_covered(decision, "not-medically-necessary", ["INO-NOT-MET"])
+    return decision
+
+
+def investigational_when_labeled(case: Case) -> Decision:
+    """INO-NOT-MET: calls a labeled use without established benefit investigational."""
+    decision = decide(case)
+    if _is_decision(decision) and decision.get("determination") == "not-medically-necessary":
+        return _investigational(decision)
+    return decision
+
+
+# --- INO-CODES, INO-CODE-DATES -------------------------------------------------------------------
+
+
+def other_drug_covered(case: Case) -> Decision:
+    """INO-CODES: decides any drug by the policy's criteria, as if it were inotuzumab."""
+
+    def edit(c: Case) -> None:
+        c["drug"]["name"] = "inotuzumab ozogamicin"
+
+    return _decide_edited(case, edit)
+
+
+def any_code(case: Case) -> Decision:
+    """INO-CODES: takes every HCPCS code on the request as one of the policy's."""
+
+    def edit(c: Case) -> None:
+        c["drug"]["hcpcs_codes"] = ["J3490"]
+
+    return _decide_edited(case, edit)
+
+
+def ignores_code_dates(case: Case) -> Decision:
+    """INO-CODE-DATES: takes C9028 and J9229 as the policy's codes on any date of service."""
+
+    def edit(c: Case) -> None:
+        codes = c["drug"]["hcpcs_codes"]
+        if {"C9028", "J9229"} & set(codes) and "J3490" not in codes:
+            codes.append("J3490")
+
+    return _decide_edited(case, edit)
+
+
+# --- INO-RECORDS ---------------------------------------------------------------------------------
+
+
+def denies_missing_facts(case: Case) -> Decision:
+    """INO-RECORDS: denies as investigational where the facts are missing, instead of pending."""
+    decision = decide(case)
+    if _is_decision(decision) and decision["outcome"] == "pended":
+        return _investigational(decision)
+    return decision
+
+
+def letter_fills_gaps(case: Case) -> Decision:
+    """INO-RECORDS: lets a letter of support stand in for the missing facts."""
+    decision = decide(case)
+    if not _is_decision(decision) or decision["outcome"] != "pended":
+        return decision
+    if any(doc["kind"] == "letter-of-support" for doc in case.get("documentation", [])):
+        return _covered(decision, ["INO-RR-BALL"])
+    return decision
+
+
+#: The ALL code that agrees with each disease status (reading icd-status-conflict).
+_AGREEING_CODE: Final = {
+    "relapsed": "C91.02",
+    "refractory": "C91.00",
+    "newly-diagnosed": "C91.00",
+    "in-remission": "C91.01",
+}
+
+
+def ignores_icd_conflict(case: Case) -> Decision:
+    """INO-RECORDS: believes the stated disease status over a contradicting ALL code."""
+
+    def edit(c: Case) -> None:
+        status = c["clinical"].get("disease_status")
+        if status is None:
+            return
+        recoded = [
+            _AGREEING_CODE[status] if code in {"C91.00", "C91.01", "C91.02"} else code
+            for code in c["diagnosis_codes"]
+        ]
+        c["diagnosis_codes"] = list(dict.fromkeys(recoded))
+
+    return _decide_edited(case, edit)
+
+
+# --- contract clauses ----------------------------------------------------------------------------
+
+
+def drops_case_id(case: Case) -> Decision:
+    """CON-ECHO-ID: leaves the case id out of its answer."""
+    reply = decide(case)
+    reply.pop("case_id", None)
+    return reply
+
+
+def wrong_case_id(case: Case) -> Decision:
+    """CON-ECHO-ID: answers under a different case id."""
+    reply = decide(case)
+    if "case_id" in reply:
+        reply["case_id"] = reply["case_id"] + "-other"
+    return reply
+
+
+def invalid_decision(case: Case) -> Decision:
+    """CON-VALID-DECISION: covers without saying the determination."""
+    decision = decide(case)
+    if _is_decision(decision) and decision["outcome"] == "covered":
+        del decision["determination"]
+    return decision
+
+
+_DEFAULT_CASE: Final[Case] = {
+    "case_id": "unknown",
+    "policy_id": "inotuzumab_besponsa",
+    "date_of_service": "2020-01-01",
+    "member": {"birth_date": "1970-01-01"},
+    "drug": {"name": "inotuzumab ozogamicin", "hcpcs_codes": ["J9229"], "units": 1},
+    "diagnosis_codes": ["C91.02"],
+    "clinical": {},
+}
+
+
+def never_rejects(case: Any) -> Decision:
+    """CON-REJECT-MALFORMED: patches a malformed case with defaults and decides it."""
+    if not isinstance(case, dict):
+        return decide(copy.deepcopy(_DEFAULT_CASE))
+    repaired = copy.deepcopy(_DEFAULT_CASE)
+    # Keep every top-level field of the case that does not itself break the contract.
+    for field, value in case.items():
+        trial = {**repaired, field: value}
+        if not contract.violations("case", trial):
+            repaired = copy.deepcopy(trial)
+    return decide(repaired)
+
+
+_calls: Counter[str] = Counter()
+
+
+def flaky(case: Case) -> Decision:
+    """CON-DETERMINISTIC: every second answer for the same case id has the other outcome."""
+    decision = decide(case)
+    if not _is_decision(decision):
+        return decision
+    _calls[decision["case_id"]] += 1
+    if _calls[decision["case_id"]] % 2:
+        return decision
+    if decision["outcome"] == "covered":
+        return _investigational(decision)
+    return _covered(decision, ["INO-RR-BALL"])
+
+
+def wrong_policy_version(case: Case) -> Decision:
+    """CON-POLICY: reports the policy version before the one it decides by."""
+    decision = decide(case)
+    if _is_decision(decision):
+        decision["policy"]["version"] = "2019-11"
+    return decision
+
+
+def cites_unknown_clause(case: Case) -> Decision:
+    """CON-CITES-CATALOGUE: cites a clause that is not in the catalogue."""
+    decision = decide(case)
+    if _is_decision(decision):
+        decision["clauses"].append("INO-MADE-UP")
+    return decision
