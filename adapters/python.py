@@ -3,7 +3,8 @@
 The attribute is either a plain function ``decide(case: dict) -> dict``, an object with a
 ``decide`` method (and optionally ``metadata()`` and ``close()``), or a class that builds such an
 object with no arguments. Cases and replies cross as plain JSON data: the engine gets its own copy
-of each case and must answer with something JSON can carry, as it would over the wire.
+of each case and must answer with something JSON can carry, as it would over the wire. The
+working directory is importable, so ``python:my_engine:decide`` finds ``./my_engine.py``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import os
 import queue
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -74,7 +77,7 @@ class PythonAdapter:
 
 
 def from_function(decide: Decide, name: str = "function") -> PythonAdapter:
-    """Wrap a plain ``decide(case) -> decision`` function as an adapter, for a vendor's own tests."""
+    """Wrap a plain ``decide(case) -> decision`` function as an adapter (for a vendor's tests)."""
     adapter = PythonAdapter.__new__(PythonAdapter)
     adapter.spec = f"python:{name}"
     adapter._timeout = None
@@ -85,6 +88,9 @@ def from_function(decide: Decide, name: str = "function") -> PythonAdapter:
 
 
 def _resolve(spec: str) -> Any:
+    # As `uvicorn app:app` does: a vendor's module in the working directory is importable.
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
     target = spec.partition(":")[2]
     module_name, sep, attribute = target.rpartition(":")
     if not sep or not module_name or not attribute:
@@ -97,7 +103,9 @@ def _resolve(spec: str) -> Any:
         try:
             obj = getattr(obj, part)
         except AttributeError:
-            raise AdapterSpecError(f"{spec}: {module_name!r} has no attribute {attribute!r}") from None
+            raise AdapterSpecError(
+                f"{spec}: {module_name!r} has no attribute {attribute!r}"
+            ) from None
     return obj
 
 
@@ -148,7 +156,9 @@ class _Worker:
             ok, value = answer.get(timeout=timeout)
         except queue.Empty:
             self.stuck = True
-            raise EngineError(spec, f"no answer within {timeout:g} s; the call was abandoned") from None
+            raise EngineError(
+                spec, f"no answer within {timeout:g} s; the call was abandoned"
+            ) from None
         if not ok:
             raise value
         return value

@@ -1,0 +1,386 @@
+"""The pytest plugin: drives an engine through the policy packs' scenarios, reports per clause.
+
+Registered through the ``pytest11`` entry point. It adds ``--adapter`` and its options, turns the
+``@clause:``/``@reading:`` tags of the features into markers, opens the engine once before the
+first scenario, keeps one result a scenario and prints the per-clause table at the end.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Generator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_bdd.scenario import scenario_wrapper_template_registry
+
+import contract
+from adapters import (
+    Adapter,
+    AdapterError,
+    AdapterOptions,
+    AdapterSpecError,
+    EngineError,
+    EngineUnreachable,
+    open_adapter,
+)
+
+from .boundary import CheckedEngine
+from .errors import KitError
+from .packs import Pack, display, load_packs
+from .results import EXIT_UNREACHABLE, EXIT_USAGE, RunResults, ScenarioResult, clause_table
+
+__all__ = [
+    "DEFAULT_ADAPTER",
+    "EngineSession",
+    "PreopenedEngine",
+    "check_metadata",
+    "open_engine",
+]
+
+#: The reference engine through the Python adapter: the target when no adapter is named.
+DEFAULT_ADAPTER = "python:reference:ReferenceEngine"
+
+CLAUSE_TAG = "clause:"
+READING_TAG = "reading:"
+PACK_TAG = "pack:"
+POLARITIES = ("applies", "near-miss")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("conformance", "policy conformance")
+    group.addoption(
+        "--adapter",
+        default=os.environ.get("CONFORMANCE_ADAPTER") or DEFAULT_ADAPTER,
+        help="the engine to check, as KIND:TARGET (default: the reference engine, "
+        f"{DEFAULT_ADAPTER}; or $CONFORMANCE_ADAPTER)",
+    )
+    group.addoption(
+        "--engine-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="how long an engine may take over one case (default 30)",
+    )
+    group.addoption(
+        "--connect-timeout",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="how long to wait for an engine to be reachable (default 5)",
+    )
+    group.addoption(
+        "--ca-bundle", metavar="PEM", help="private CA certificates for an HTTPS engine"
+    )
+    group.addoption(
+        "--token-env",
+        metavar="VARIABLE",
+        help="environment variable holding a bearer token for an HTTP engine",
+    )
+    group.addoption(
+        "--clause",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only the scenarios of this clause (repeatable)",
+    )
+    group.addoption(
+        "--scenario",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="run only scenarios whose name contains TEXT (repeatable)",
+    )
+    group.addoption(
+        "--conformance-report", metavar="PATH", help="write the machine-readable JSON report here"
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "clause(id): the catalogue clause a scenario checks")
+    config.addinivalue_line("markers", "reading(id): the reading of ambiguous text it confirms")
+    config.addinivalue_line("markers", "pack(id): the policy pack a scenario belongs to")
+    config.addinivalue_line("markers", "applies: a scenario where its clause applies")
+    config.addinivalue_line("markers", "near-miss: a scenario where its clause just does not apply")
+    config.pluginmanager.register(EngineSession(config), "conformance-session")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> bool | None:
+    # Clause and reading ids carry characters a marker name cannot; keep them as arguments.
+    marks = (
+        (CLAUSE_TAG, pytest.mark.clause),
+        (READING_TAG, pytest.mark.reading),
+        (PACK_TAG, pytest.mark.pack),
+    )
+    for prefix, mark in marks:
+        if tag.startswith(prefix):
+            mark(tag[len(prefix) :])(function)
+            return True
+    return None
+
+
+def scenario_of(item: pytest.Item) -> Any | None:
+    """The pytest-bdd scenario template behind a collected item, or None for a plain test."""
+    function = getattr(item, "obj", None)
+    if function is None:
+        return None
+    try:
+        return scenario_wrapper_template_registry.get(function)
+    except TypeError:
+        return None
+
+
+def open_engine(spec: str, options: AdapterOptions) -> tuple[Adapter, dict[str, Any]]:
+    """Open an adapter and check the engine before any case: reachable, well described, compatible.
+
+    Raises :class:`AdapterSpecError` for a bad adapter string, :class:`EngineUnreachable` when the
+    engine cannot be reached, and :class:`KitError` for an incompatible engine.
+    """
+    adapter = open_adapter(spec, options)
+    try:
+        metadata = adapter.metadata()
+        check_metadata(spec, metadata)
+    except BaseException:
+        adapter.close()
+        raise
+    return adapter, metadata
+
+
+def check_metadata(spec: str, metadata: dict[str, Any]) -> None:
+    violations = contract.violations("metadata", metadata)
+    if violations:
+        raise EngineUnreachable(
+            spec,
+            "its metadata breaks contract/metadata.schema.json: " + "; ".join(map(str, violations)),
+        )
+    version = metadata["contract_version"]
+    if not contract.compatible(version):
+        raise KitError(
+            f"{spec}: the engine speaks contract {version}; this kit speaks "
+            f"{contract.CONTRACT_VERSION} (major versions must match)"
+        )
+
+
+def engine_header(spec: str, metadata: dict[str, Any]) -> str:
+    name = metadata.get("name", "?")
+    version = metadata.get("version")
+    policies = ", ".join(metadata.get("policies", [])) or "not stated"
+    described = f"{name} {version}" if version else name
+    return (
+        f"engine: {described} via {spec} (contract {metadata.get('contract_version')}; "
+        f"policies: {policies})"
+    )
+
+
+class PreopenedEngine:
+    """An engine opened and checked by `conformance run` before pytest starts.
+
+    Handed to pytest as a plugin object; the session fills in ``results`` for the runner.
+    """
+
+    def __init__(self, adapter: Adapter, metadata: dict[str, Any]) -> None:
+        self.adapter = adapter
+        self.metadata = metadata
+        self.results: RunResults | None = None
+
+
+def _preopened(config: pytest.Config) -> PreopenedEngine | None:
+    for plugin in config.pluginmanager.get_plugins():
+        if isinstance(plugin, PreopenedEngine):
+            return plugin
+    return None
+
+
+class EngineSession:
+    """Per-run state: the engine, the packs and the scenario results."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.results = RunResults(adapter=config.getoption("adapter"))
+        self.packs: list[Pack] = []
+        self.adapter: Adapter | None = None
+        self._checked: CheckedEngine | None = None
+
+    # -- collection --------------------------------------------------------------------------
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        wanted_clauses = set(config.getoption("clause"))
+        wanted_names = [t.lower() for t in config.getoption("scenario")]
+        if not wanted_clauses and not wanted_names:
+            return
+        try:
+            known = {cid for pack in load_packs() for cid in pack.clauses}
+        except KitError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        unknown = sorted(wanted_clauses - known)
+        if unknown:
+            raise pytest.UsageError(
+                f"--clause: unknown clause {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
+        keep: list[pytest.Item] = []
+        drop: list[pytest.Item] = []
+        for item in items:
+            template = scenario_of(item)
+            if template is None:
+                keep.append(item)
+                continue
+            clauses = {m.args[0] for m in item.iter_markers("clause")}
+            name = template.name.lower()
+            ok = (not wanted_clauses or clauses & wanted_clauses) and (
+                not wanted_names or any(t in name for t in wanted_names)
+            )
+            (keep if ok else drop).append(item)
+        if drop:
+            config.hook.pytest_deselected(items=drop)
+            items[:] = keep
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        if not any(scenario_of(item) for item in session.items):
+            return
+        try:
+            self.packs = load_packs()
+        except KitError as exc:
+            pytest.exit(str(exc), returncode=EXIT_USAGE)
+        runner = _preopened(self.config)
+        if runner is not None:
+            # `conformance run` opened and checked the engine already, before pytest started.
+            self.adapter, self.results.engine = runner.adapter, runner.metadata
+            runner.results = self.results
+        else:
+            options = options_from(self.config)
+            try:
+                self.adapter, self.results.engine = open_engine(self.results.adapter, options)
+            except AdapterSpecError as exc:
+                pytest.exit(str(exc), returncode=EXIT_USAGE)
+            except EngineError as exc:
+                pytest.exit(f"the engine cannot be reached: {exc}", returncode=EXIT_UNREACHABLE)
+            except KitError as exc:
+                pytest.exit(str(exc), returncode=EXIT_USAGE)
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(engine_header(self.results.adapter, self.results.engine))
+
+    # -- running -----------------------------------------------------------------------------
+
+    def engine(self) -> CheckedEngine:
+        if self.adapter is None:
+            raise KitError(
+                "no engine is open: scenarios must be collected by the conformance plugin"
+            )
+        if self._checked is None:
+            self._checked = CheckedEngine(self.adapter)
+        return self._checked
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, Any, None]:
+        outcome = yield
+        report: pytest.TestReport = outcome.get_result()
+        template = scenario_of(item)
+        if template is None:
+            return
+        errored = call.excinfo is not None and call.excinfo.errisinstance((AdapterError, KitError))
+        if errored:
+            report.conformance_errored = True  # type: ignore[attr-defined]
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            self.results.scenarios.append(self._result(item, template, report, errored))
+
+    def _result(
+        self, item: pytest.Item, template: Any, report: pytest.TestReport, errored: bool
+    ) -> ScenarioResult:
+        if report.skipped:
+            outcome = "skipped"
+        elif report.passed:
+            outcome = "passed"
+        else:
+            outcome = "errored" if errored else "failed"
+        message = ""
+        if outcome in ("failed", "errored"):
+            message = _message(report)
+        polarity = next((p for p in POLARITIES if item.get_closest_marker(p)), None)
+        example = getattr(item, "callspec", None)
+        name = template.name + (f" [{example.id}]" if example is not None else "")
+        return ScenarioResult(
+            nodeid=item.nodeid,
+            name=name,
+            feature=display(Path(template.feature.filename)),
+            line=template.line_number,
+            clauses=sorted({m.args[0] for m in item.iter_markers("clause")}),
+            readings=sorted({m.args[0] for m in item.iter_markers("reading")}),
+            polarity=polarity,
+            outcome=outcome,  # type: ignore[arg-type]
+            message=message,
+            duration=round(report.duration, 6),
+        )
+
+    def pytest_report_teststatus(
+        self, report: pytest.TestReport
+    ) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
+        if getattr(report, "conformance_errored", False) and report.failed:
+            return "errored", "E", ("ERRORED", {"red": True})
+        return None
+
+    # -- reporting ---------------------------------------------------------------------------
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if not self.results.scenarios or not self.packs:
+            return
+        verdicts = self.results.verdicts(self.packs)
+        terminalreporter.section("conformance by clause")
+        terminalreporter.write_line(engine_header(self.results.adapter, self.results.engine))
+        for line in clause_table(verdicts):
+            terminalreporter.write_line(line)
+        totals = ", ".join(
+            f"{self.results.count(o)} {o}" for o in ("passed", "failed", "errored", "skipped")
+        )
+        terminalreporter.write_line(f"scenarios: {totals}")
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        report_path = self.config.getoption("conformance_report")
+        if report_path and self.packs:
+            from . import __version__
+
+            self.results.write_json(
+                Path(report_path), self.packs, __version__, contract.CONTRACT_VERSION
+            )
+        if self.adapter is not None and _preopened(self.config) is None:
+            self.adapter.close()
+
+
+def _message(report: pytest.TestReport) -> str:
+    crash = getattr(report.longrepr, "reprcrash", None)
+    if crash is not None:
+        return str(crash.message)
+    return str(report.longrepr)
+
+
+def options_from(config: pytest.Config) -> AdapterOptions:
+    return AdapterOptions(
+        timeout=config.getoption("engine_timeout"),
+        connect_timeout=config.getoption("connect_timeout"),
+        ca_bundle=config.getoption("ca_bundle"),
+        token_env=config.getoption("token_env"),
+    )
+
+
+@pytest.fixture(scope="session")
+def engine(request: pytest.FixtureRequest) -> Iterator[CheckedEngine]:
+    """The engine under test, checked against the contract in both directions."""
+    session = request.config.pluginmanager.get_plugin("conformance-session")
+    assert isinstance(session, EngineSession)
+    yield session.engine()
+
+
+@pytest.fixture
+def case_id(request: pytest.FixtureRequest) -> str:
+    """A case id unique to this scenario run, stable from run to run."""
+    import hashlib
+
+    digest = hashlib.sha1(request.node.nodeid.encode(), usedforsecurity=False).hexdigest()
+    return f"case-{digest[:12]}"

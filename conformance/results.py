@@ -1,0 +1,137 @@
+"""What a run found: one result a scenario, rolled up into one verdict a clause.
+
+Three results stay apart: a scenario *failed* when the engine answered wrongly (a wrong decision
+or a reply that breaks the contract), *errored* when the engine gave no usable answer, and the
+kit's own misconfiguration never becomes a scenario result at all (it stops the run).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .packs import Pack
+
+__all__ = ["ClauseVerdict", "RunResults", "ScenarioResult", "exit_code"]
+
+Outcome = Literal["passed", "failed", "errored", "skipped"]
+
+#: ``conformance run`` exit codes, documented in the README.
+EXIT_CONFORMANT = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_UNREACHABLE = 3
+EXIT_ERRORED = 4
+
+
+@dataclass
+class ScenarioResult:
+    nodeid: str
+    name: str
+    feature: str
+    line: int
+    clauses: list[str]
+    readings: list[str]
+    polarity: str | None
+    outcome: Outcome
+    message: str = ""
+    duration: float = 0.0
+
+
+@dataclass
+class ClauseVerdict:
+    id: str
+    pack: str
+    section: str
+    paraphrase: str
+    passed: int = 0
+    failed: int = 0
+    errored: int = 0
+    skipped: int = 0
+
+    @property
+    def verdict(self) -> str:
+        if self.failed:
+            return "nonconformant"
+        if self.errored:
+            return "errored"
+        if self.passed:
+            return "conformant"
+        return "not run"
+
+
+@dataclass
+class RunResults:
+    adapter: str = ""
+    engine: dict[str, Any] = field(default_factory=dict)
+    scenarios: list[ScenarioResult] = field(default_factory=list)
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for s in self.scenarios if s.outcome == outcome)
+
+    def verdicts(self, packs: Iterable[Pack]) -> list[ClauseVerdict]:
+        """One verdict for every catalogue clause, in catalogue order (clauses not run included)."""
+        table = {
+            cid: ClauseVerdict(cid, pack.id, c.section, c.paraphrase)
+            for pack in packs
+            for cid, c in pack.clauses.items()
+        }
+        for scenario in self.scenarios:
+            for cid in scenario.clauses:
+                verdict = table.get(cid)
+                if verdict is not None:
+                    setattr(verdict, scenario.outcome, getattr(verdict, scenario.outcome) + 1)
+        return list(table.values())
+
+    def to_json(self, packs: Iterable[Pack], kit_version: str, contract_version: str) -> str:
+        packs = list(packs)
+        verdicts = self.verdicts(packs)
+        ran = [v for v in verdicts if v.verdict != "not run"]
+        report = {
+            "kit_version": kit_version,
+            "contract_version": contract_version,
+            "adapter": self.adapter,
+            "engine": self.engine,
+            "exit_code": exit_code(self),
+            "totals": {o: self.count(o) for o in ("passed", "failed", "errored", "skipped")},
+            "clauses": [asdict(v) | {"verdict": v.verdict} for v in verdicts],
+            "conformant": bool(ran) and all(v.verdict == "conformant" for v in ran),
+            "scenarios": [asdict(s) for s in self.scenarios],
+        }
+        return json.dumps(report, indent=2)
+
+    def write_json(self, path: Path, packs: Iterable[Pack], kit: str, contract: str) -> None:
+        # Written to a temporary name first so that a reader never sees half a report.
+        temporary = path.with_name(path.name + ".partial")
+        temporary.write_text(self.to_json(packs, kit, contract) + "\n", encoding="utf-8")
+        temporary.replace(path)
+
+
+def exit_code(results: RunResults) -> int:
+    """0 when every scenario run passed, 1 when any failed, 4 when none failed but some errored."""
+    if results.count("failed"):
+        return EXIT_FAILED
+    if results.count("errored"):
+        return EXIT_ERRORED
+    return EXIT_CONFORMANT
+
+
+def clause_table(verdicts: list[ClauseVerdict]) -> list[str]:
+    """The per-clause table, as lines of text."""
+    head = ("clause", "pack", "passed", "failed", "errored", "verdict")
+    rows = [
+        (v.id, v.pack, str(v.passed), str(v.failed), str(v.errored), v.verdict) for v in verdicts
+    ]
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+
+    def line(row: tuple[str, ...]) -> str:
+        cells = [
+            cell.rjust(w) if 2 <= i <= 4 else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        return "  ".join(cells).rstrip()
+
+    return [line(head), line(tuple("-" * w for w in widths)), *(line(r) for r in rows)]

@@ -1,0 +1,125 @@
+@pack:contract
+Feature: The case/decision contract
+  Behaviour every engine owes the kit whatever the policy: it echoes the case id, answers in the
+  contract's shape, names the policy it applied, rejects what it cannot read and answers the same
+  case the same way twice. The contract's schemas are in contract/.
+
+  @clause:CON-ECHO-ID
+  Rule: A decision echoes the case id unchanged
+
+    @applies
+    Scenario: An unusual but valid case id comes back unchanged
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the request's case id is "ACME.2020-06-15:000123-b"
+      When the engine decides the request
+      Then the decision echoes the request's case id
+
+    @near-miss
+    Scenario: Two requests that differ only in case id each get their own id back
+      Given a request for an adult with relapsed B-cell precursor ALL
+      When the engine decides the request, then the same request with case id "second-of-two"
+      Then the decisions echo "the request's case id" and "second-of-two" in turn
+
+  @clause:CON-VALID-DECISION
+  Rule: Every decision conforms to the decision schema
+
+    @applies
+    Scenario Outline: The decision for <request> conforms to the contract
+      Given a request for <request>
+      When the engine decides the request
+      Then the decision conforms to the contract
+
+      Examples:
+        | request                                               |
+        | an adult with relapsed B-cell precursor ALL           |
+        | an adult with relapsed diffuse large B-cell lymphoma  |
+        | an adult with rheumatoid arthritis                    |
+        | an older adult with newly diagnosed B-cell precursor ALL |
+
+    @applies
+    Scenario: A pended decision conforms to the contract
+      Given a request for an adult with relapsed B-cell precursor ALL
+      But the lineage is not stated
+      And the request says nothing about FDA labeling or compendia
+      When the engine decides the request
+      Then the decision conforms to the contract
+
+    @applies
+    Scenario: A decision outside the policy conforms to the contract
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the drug is billed under J9039
+      When the engine decides the request
+      Then the decision conforms to the contract
+
+  @clause:CON-POLICY
+  Rule: A decision names the policy and version it applied
+
+    @applies
+    Scenario: A covered decision names the Inotuzumab policy of the 11/2020 review
+      Given a request for an adult with relapsed B-cell precursor ALL
+      When the engine decides the request
+      Then the decision names policy inotuzumab_besponsa, version 2020-11
+
+    @applies
+    Scenario: A decision outside the policy still names the policy it checked
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the drug requested is blinatumomab
+      When the engine decides the request
+      Then the decision names policy inotuzumab_besponsa, version 2020-11
+
+  @clause:CON-REJECT-MALFORMED
+  Rule: A malformed case is rejected, not decided
+
+    @applies
+    Scenario Outline: A request with <defect> is rejected
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the request is malformed by <defect>
+      When the engine is sent the malformed request
+      Then the engine rejects the request
+
+      Examples:
+        | defect                                  |
+        | no date of service                      |
+        | an impossible date of service           |
+        | an unknown field                        |
+        | zero billing units                      |
+        | billing units written as text           |
+        | a diagnosis code that is not ICD-10-CM  |
+        | an unknown compendium rating            |
+
+    @near-miss
+    Scenario: A well-formed request is decided, not rejected
+      Given a request for an adult with relapsed B-cell precursor ALL
+      When the engine is sent the request
+      Then the engine answers with a decision, not a rejection
+
+  @clause:CON-DETERMINISTIC
+  Rule: The same case twice gets the same decision
+
+    @applies
+    Scenario: A covered request decided twice gets the same decision
+      Given a request for an adult with relapsed B-cell precursor ALL
+      When the engine decides the request twice
+      Then the two decisions are the same
+
+    @applies
+    Scenario: A pended request decided twice gets the same decision
+      Given a request for an adult with relapsed B-cell precursor ALL
+      But the lineage is not stated
+      When the engine decides the request twice
+      Then the two decisions are the same
+
+  @clause:CON-CITES-CATALOGUE
+  Rule: Every clause a decision cites is in the catalogue
+
+    @applies
+    Scenario Outline: The clauses cited for <request> are all in the catalogue
+      Given a request for <request>
+      When the engine decides the request
+      Then every clause the decision cites is in the policy's catalogue
+
+      Examples:
+        | request                                               |
+        | an adult with relapsed B-cell precursor ALL           |
+        | an adult with relapsed diffuse large B-cell lymphoma  |
+        | an adult with rheumatoid arthritis                    |

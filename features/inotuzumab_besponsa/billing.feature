@@ -1,0 +1,127 @@
+@pack:inotuzumab_besponsa
+Feature: Which requests the policy governs
+  The applicable service codes of the section "Billing/Coding/Physician Documentation
+  Information", and the dates from which the update log ("Policy Implementation/Update
+  Information") counts a code as the policy's. A request the policy does not govern is outside
+  the policy: no determination is made under it.
+
+  @clause:INO-CODES
+  Rule: The policy governs inotuzumab billed under one of its listed codes
+
+    @applies
+    Scenario Outline: Billed under <code>, the request comes under the policy
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the drug is billed under <code>
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+
+      Examples:
+        | code  |
+        | J3490 |
+        | J3590 |
+        | J9229 |
+        | J9999 |
+        | S0353 |
+        | S0354 |
+
+    @applies
+    Scenario: One listed code among unlisted ones is enough
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the drug is billed under J9039 and J9229
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+
+    @near-miss
+    Scenario Outline: Billed only under <code>, which the policy does not list, the request is outside the policy
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the drug is billed under <code>
+      When the engine decides the request
+      Then the request is outside the policy
+      And no determination is made
+      And the decision cites clause INO-CODES
+
+      Examples:
+        | code  |
+        | J9039 |
+        | J9299 |
+
+    @near-miss
+    Scenario: Another drug billed under a listed code is outside the policy
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the drug requested is blinatumomab
+      And the drug is billed under J9999
+      When the engine decides the request
+      Then the request is outside the policy
+      And no determination is made
+      And the decision cites clause INO-CODES
+
+  @clause:INO-CODE-DATES
+  Rule: C9028 counts for dates of service in 2018 only, and J9229 from 1 January 2019
+
+    @applies @reading:code-not-valid-on-date
+    Scenario: C9028 on the last day of 2018 is one of the policy's codes
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the date of service is 2018-12-31
+      And the drug is billed under C9028
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+
+    @applies
+    Scenario: C9028 on the first day of 2018 is one of the policy's codes
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the date of service is 2018-01-01
+      And the drug is billed under C9028
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+
+    @near-miss @reading:code-not-valid-on-date
+    Scenario: C9028 on the first day of 2019 is no longer the policy's code
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the date of service is 2019-01-01
+      And the drug is billed under C9028
+      When the engine decides the request
+      Then the request is outside the policy
+      And no determination is made
+      And the decision cites clause INO-CODE-DATES
+
+    @near-miss @reading:code-not-valid-on-date
+    Scenario: C9028 before 2018 is not yet the policy's code
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the date of service is 2017-12-29
+      And the drug is billed under C9028
+      When the engine decides the request
+      Then the request is outside the policy
+      And no determination is made
+      And the decision cites clause INO-CODE-DATES
+
+    @applies
+    Scenario: J9229 on the first day of 2019 is one of the policy's codes
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the date of service is 2019-01-01
+      And the drug is billed under J9229
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+
+    @near-miss @reading:code-not-valid-on-date
+    Scenario: J9229 on the last day of 2018 is not yet the policy's code
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the date of service is 2018-12-31
+      And the drug is billed under J9229
+      When the engine decides the request
+      Then the request is outside the policy
+      And no determination is made
+      And the decision cites clause INO-CODE-DATES
+
+    @applies @reading:code-not-valid-on-date
+    Scenario: An expired C9028 beside a listed unclassified code still comes under the policy
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the date of service is 2019-03-01
+      And the drug is billed under C9028 and J9999
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary

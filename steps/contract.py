@@ -1,0 +1,140 @@
+"""Steps for the contract features: echoed ids, conforming replies, rejections, repeatability."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pytest_bdd import given, parsers, then, when
+
+import contract
+from conformance.boundary import CheckedEngine, Reply
+from conformance.errors import KitError
+from conformance.packs import clause_index, load_packs
+
+from .decisions import fail
+
+Case = dict[str, Any]
+Decision = dict[str, Any]
+
+
+def _malform(case: Case, defect: str) -> None:
+    match defect:
+        case "no date of service":
+            del case["date_of_service"]
+        case "an impossible date of service":
+            case["date_of_service"] = "2021-02-30"
+        case "an unknown field":
+            case["priority"] = "urgent"
+        case "zero billing units":
+            case["drug"]["units"] = 0
+        case "billing units written as text":
+            case["drug"]["units"] = "9"
+        case "a diagnosis code that is not ICD-10-CM":
+            case["diagnosis_codes"] = ["ALL-relapsed"]
+        case "an unknown compendium rating":
+            case.setdefault("evidence", {})["compendia"] = [{"compendium": "nccn", "rating": "IIa"}]
+        case _:
+            raise KitError(f"unknown defect {defect!r} in a contract feature")
+
+
+@given(parsers.parse('the request\'s case id is "{value}"'))
+def _(case: Case, value: str) -> None:
+    case["case_id"] = value
+
+
+@given(parsers.parse("the request is malformed by {defect}"))
+def _(case: Case, defect: str) -> None:
+    _malform(case, defect.strip())
+
+
+@when("the engine is sent the malformed request", target_fixture="reply")
+def _(engine: CheckedEngine, case: Case) -> Reply:
+    return engine.send(case, malformed=True)
+
+
+@when("the engine is sent the request", target_fixture="reply")
+def _(engine: CheckedEngine, case: Case) -> Reply:
+    return engine.send(case)
+
+
+@when("the engine decides the request twice", target_fixture="decisions")
+def _(engine: CheckedEngine, case: Case) -> list[Decision]:
+    return [engine.decide(case), engine.decide(case)]
+
+
+@when(
+    parsers.parse('the engine decides the request, then the same request with case id "{other}"'),
+    target_fixture="decisions",
+)
+def _(engine: CheckedEngine, case: Case, other: str) -> list[Decision]:
+    second = json.loads(json.dumps(case))
+    second["case_id"] = other
+    return [engine.decide(case), engine.decide(second)]
+
+
+@then("the decision echoes the request's case id")
+def _(decision: Decision, case: Case) -> None:
+    if decision["case_id"] != case["case_id"]:
+        fail("case id", case["case_id"], decision["case_id"], decision)
+
+
+@then(parsers.parse('the decisions echo "{first}" and "{second}" in turn'))
+def _(decisions: list[Decision], case: Case, first: str, second: str) -> None:
+    expected = [case["case_id"] if first == "the request's case id" else first, second]
+    for want, decision in zip(expected, decisions, strict=True):
+        if decision["case_id"] != want:
+            fail("case id", want, decision["case_id"], decision)
+
+
+@then("the decision conforms to the contract")
+def _(decision: Decision) -> None:
+    problems = contract.violations("decision", decision)
+    if problems:
+        fail("contract violations", [], [str(p) for p in problems], decision)
+
+
+@then(parsers.parse("the decision names policy {policy_id}, version {version}"))
+def _(decision: Decision, policy_id: str, version: str) -> None:
+    expected = {"id": policy_id, "version": version}
+    if decision["policy"] != expected:
+        fail("policy", expected, decision["policy"], decision)
+
+
+@then("every clause the decision cites is in the policy's catalogue")
+def _(decision: Decision) -> None:
+    known = clause_index(load_packs())
+    unknown = [c for c in decision["clauses"] if c not in known]
+    if unknown:
+        fail("clauses not in any catalogue", [], unknown, decision)
+
+
+@then("the engine rejects the request")
+def _(reply: Reply) -> None:
+    if reply.is_decision:
+        fail("reply", "a rejection", f"a decision ({reply.body.get('outcome')})", reply.body)
+
+
+@then("the engine answers with a decision, not a rejection")
+def _(reply: Reply) -> None:
+    if not reply.is_decision:
+        fail("reply", "a decision", "a rejection", reply.body)
+
+
+@then("the two decisions are the same")
+def _(decisions: list[Decision]) -> None:
+    first, second = (_graded(d) for d in decisions)
+    if first != second:
+        fail("second decision (graded fields)", first, second, decisions[1])
+
+
+def _graded(decision: Decision) -> dict[str, Any]:
+    # The rationale and extensions are free text for people; the kit grades everything else.
+    return {
+        "case_id": decision["case_id"],
+        "policy": decision["policy"],
+        "outcome": decision["outcome"],
+        "determination": decision.get("determination"),
+        "clauses": sorted(decision["clauses"]),
+        "missing_facts": sorted(decision.get("missing_facts", [])),
+    }

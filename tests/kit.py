@@ -1,0 +1,65 @@
+"""Helpers for the kit's own tests: run the `conformance` command as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+KIT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+    report: dict[str, Any] | None
+
+    def verdict(self, clause: str) -> str:
+        assert self.report is not None, self.err
+        for entry in self.report["clauses"]:
+            if entry["id"] == clause:
+                return str(entry["verdict"])
+        raise KeyError(clause)
+
+
+def conformance(
+    *args: str,
+    report: Path | None = None,
+    kit_root: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+) -> Run:
+    """Run `python -m conformance.cli ARGS` in a subprocess, from the kit's root."""
+    command = [sys.executable, "-m", "conformance.cli", *args]
+    if report is not None:
+        command += ["--report", str(report)]
+    environment = {**os.environ, **(env or {})}
+    environment.pop("CONFORMANCE_ADAPTER", None)
+    if kit_root is not None:
+        environment["CONFORMANCE_KIT_ROOT"] = str(kit_root)
+    done = subprocess.run(
+        command,
+        cwd=KIT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    loaded = json.loads(report.read_text()) if report is not None and report.exists() else None
+    return Run(done.returncode, done.stdout, done.stderr, loaded)
+
+
+def copy_of_packs(tmp_path: Path) -> Path:
+    """A scratch copy of the kit's features and fixtures, to break on purpose."""
+    root = tmp_path / "kit"
+    shutil.copytree(KIT_ROOT / "features", root / "features")
+    shutil.copytree(KIT_ROOT / "fixtures", root / "fixtures")
+    return root

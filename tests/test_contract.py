@@ -1,0 +1,126 @@
+"""The contract's schemas, examples and documentation agree with one another."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+import contract
+from conformance.packs import read_fixtures
+from contract import docs
+
+EXAMPLES = contract.SCHEMA_DIR / "examples"
+NAMES = ("case", "decision", "rejection", "metadata")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_schema_is_valid_2020_12_with_an_id(name: contract.SchemaName) -> None:
+    document = contract.schema(name)
+    assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert document["$id"].endswith(f"/{name}.schema.json")
+    Draft202012Validator.check_schema(document)
+
+
+def _example_schema(path: Path) -> contract.SchemaName:
+    stem = path.stem.split("-")[0]
+    assert stem in NAMES, f"{path.name} does not start with a schema name"
+    return stem  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.name)
+def test_example_conforms(path: Path) -> None:
+    assert contract.violations(_example_schema(path), json.loads(path.read_text())) == []
+
+
+def test_every_schema_has_a_valid_example() -> None:
+    assert {_example_schema(p) for p in EXAMPLES.glob("*.json")} == set(NAMES)
+
+
+@pytest.mark.parametrize(
+    "path", sorted((EXAMPLES / "invalid").glob("*.json")), ids=lambda p: p.name
+)
+def test_bad_example_is_rejected_with_its_path_and_message(path: Path) -> None:
+    example = json.loads(path.read_text())
+    found = contract.violations(example["schema"], example["instance"])
+    assert found, f"{path.name} should be rejected"
+    for expected in example["expect"]:
+        assert any(
+            v.path == expected["path"] and expected["contains"] in v.message for v in found
+        ), (
+            f"{path.name}: no violation at {expected['path']!r} "
+            f"containing {expected['contains']!r}: {found}"
+        )
+    assert len(found) == len(example["expect"]), f"{path.name}: unexpected extra violations {found}"
+
+
+def test_violations_name_json_pointer_paths() -> None:
+    case = json.loads((EXAMPLES / "case-primary-indication.json").read_text())
+    case["drug"]["hcpcs_codes"] = ["J9229", "j9999"]
+    assert [str(v) for v in contract.violations("case", case)] == [
+        "at /drug/hcpcs_codes/1: 'j9999' does not match '^[A-Z][0-9]{4}$'"
+    ]
+
+
+def test_unknown_fields_are_allowed_only_in_extensions() -> None:
+    decision = json.loads((EXAMPLES / "decision-covered.json").read_text())
+    assert contract.violations("decision", {**decision, "extensions": {"anything": [1]}}) == []
+    assert contract.violations("decision", {**decision, "score": 0.9})
+
+
+def test_a_date_that_does_not_exist_is_rejected() -> None:
+    case = json.loads((EXAMPLES / "case-primary-indication.json").read_text())
+    case["member"]["birth_date"] = "1974-02-29"
+    assert [v.path for v in contract.violations("case", case)] == ["/member/birth_date"]
+
+
+def test_contract_versions_are_compatible_by_major() -> None:
+    assert contract.compatible("1.0") and contract.compatible("1.7")
+    assert not contract.compatible("2.0") and not contract.compatible("0.9")
+
+
+def test_readme_tables_are_generated_from_the_schemas() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "contract.docs", "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout
+
+
+def test_documented_vocabularies_cover_exactly_the_schema_enums() -> None:
+    properties = contract.schema("decision")["properties"]
+    assert list(docs.STANDARD_VOCABULARIES) == properties["outcome"]["enum"]
+    assert list(docs.MISSING_FACTS) == properties["missing_facts"]["items"]["enum"]
+
+
+def test_missing_fact_fields_exist_in_the_case_schema() -> None:
+    case_schema = contract.schema("case")
+    for field in docs.MISSING_FACTS.values():
+        node = case_schema
+        for part in field.split("."):
+            node = node["properties"][part]
+
+
+def test_every_fixture_conforms_to_the_case_schema() -> None:
+    fixtures, problems = read_fixtures()
+    assert problems == []
+    assert len(fixtures) >= 6
+
+
+def test_public_surface_is_fixed() -> None:
+    assert sorted(contract.__all__) == [
+        "CONTRACT_VERSION",
+        "SCHEMA_DIR",
+        "SchemaName",
+        "Violation",
+        "compatible",
+        "registry",
+        "schema",
+        "violations",
+    ]

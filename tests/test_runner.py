@@ -1,0 +1,171 @@
+"""`conformance run` as a user meets it: exit codes, one-line errors, the table and the reports."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from tests.kit import conformance, copy_of_packs
+
+pytestmark = pytest.mark.slow
+
+
+def test_wrong_engine_exits_1_with_expected_and_actual(tmp_path: Path) -> None:
+    run = conformance(
+        "run", "--adapter", "python:tests.engines.wrong:accepts_nccn_2b", report=tmp_path / "r.json"
+    )
+    assert run.code == 1
+    assert run.verdict("INO-COMPENDIA") == "nonconformant"
+    assert run.verdict("INO-RR-BALL") == "conformant"
+    assert "outcome: expected 'not-covered', engine answered 'covered'" in run.out
+    failed = [s for s in run.report["scenarios"] if s["outcome"] == "failed"]  # type: ignore[index]
+    assert failed and all("INO-COMPENDIA" in s["clauses"] for s in failed)
+    assert all(s["message"].startswith("AssertionError: outcome") for s in failed)
+
+
+def test_invalid_decision_fails_with_the_schema_path(tmp_path: Path) -> None:
+    run = conformance(
+        "run",
+        "--adapter",
+        "python:tests.engines.wrong:invalid_decision",
+        "--clause",
+        "CON-VALID-DECISION",
+        report=tmp_path / "r.json",
+    )
+    assert run.code == 1
+    assert "breaks contract/decision.schema.json" in run.out
+    assert "at /: 'determination' is a required property" in run.out
+
+
+def test_an_engine_that_breaks_on_some_cases_errors_them_and_keeps_the_rest(tmp_path: Path) -> None:
+    run = conformance(
+        "run",
+        "--adapter",
+        "python:tests.engines.toy:breaks_on_lymphoma",
+        report=tmp_path / "r.json",
+    )
+    assert run.code == 4, run.out[-2000:]
+    assert run.report is not None
+    totals = run.report["totals"]
+    assert totals["failed"] == 0 and totals["errored"] == 30 and totals["passed"] == 75
+    assert run.verdict("INO-COMPENDIA") == "errored"
+    assert run.verdict("INO-RR-BALL") == "conformant"
+    errored = [s for s in run.report["scenarios"] if s["outcome"] == "errored"]
+    assert all("rules table for lymphoma failed to load" in s["message"] for s in errored)
+    assert "ERRORED" in run.out or " errored" in run.out
+
+
+def test_clause_filter_runs_only_that_clause(tmp_path: Path) -> None:
+    run = conformance("run", "--clause", "INO-CODE-DATES", report=tmp_path / "r.json")
+    assert run.code == 0
+    ran = {v["id"] for v in run.report["clauses"] if v["verdict"] != "not run"}  # type: ignore[index]
+    assert ran == {"INO-CODE-DATES"}
+
+
+def test_junit_xml_is_written_for_ci(tmp_path: Path) -> None:
+    junit = tmp_path / "junit.xml"
+    run = conformance(
+        "run", "--adapter", "python:tests.engines.wrong:ignores_code_dates", f"--junitxml={junit}"
+    )
+    assert run.code == 1
+    root = ET.parse(junit).getroot()  # noqa: S314 -- pytest wrote this file for this test
+    suite = root.find("testsuite")
+    assert suite is not None and int(suite.get("failures", "0")) >= 1
+
+
+def test_report_names_engine_and_adapter(tmp_path: Path) -> None:
+    run = conformance("run", "--clause", "CON-ECHO-ID", report=tmp_path / "r.json")
+    assert run.report is not None
+    assert run.report["adapter"] == "python:reference:ReferenceEngine"
+    assert run.report["engine"]["name"] == "policy-conformance reference engine"
+    assert run.report["contract_version"] == "1.0"
+    assert not (tmp_path / "r.json.partial").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--adapter", "nonsense"], "adapter 'nonsense': expected KIND:TARGET"),
+        (
+            ["--adapter", "python:no_such_engine_module:decide"],
+            "cannot import 'no_such_engine_module'",
+        ),
+        (["--adapter", "ftp:somewhere"], "unknown kind 'ftp'"),
+        (["--clause", "INO-NOPE"], "--clause: unknown clause INO-NOPE"),
+        (["--scenario", "no scenario is called this"], "no scenario matches the filters given"),
+        (
+            ["--adapter", "python:tests.engines.toy:FutureContract"],
+            "the engine speaks contract 2.0",
+        ),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line_and_no_traceback(args: list[str], message: str) -> None:
+    run = conformance("run", *args)
+    assert run.code == 2, run.out + run.err
+    assert message in run.err
+    assert "Traceback" not in run.err + run.out
+
+
+def test_unreachable_engine_exits_3() -> None:
+    run = conformance("run", "--adapter", "python:tests.engines.toy:BrokenMetadata")
+    assert run.code == 3
+    assert "the engine cannot be reached" in run.err and "licence server down" in run.err
+    assert "Traceback" not in run.err
+
+
+def _break(root: Path, relative: str, old: str, new: str) -> None:
+    path = root / relative
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.mark.parametrize(
+    ("relative", "old", "new", "message"),
+    [
+        (
+            "features/inotuzumab_besponsa/billing.feature",
+            "      When the engine decides",
+            "      Whan the engine decides",
+            "billing.feature:15: does not parse",
+        ),
+        (
+            "fixtures/inotuzumab_besponsa/adult-relapsed-bcp-all.yaml",
+            'date_of_service: "2020-06-15"',
+            "date_of_service: 2020-06-15",
+            "quote dates in YAML",
+        ),
+        (
+            "fixtures/inotuzumab_besponsa/adult-rheumatoid-arthritis.yaml",
+            "  clinical:\n",
+            "  clinical: [\n",
+            "is not valid YAML",
+        ),
+        (
+            "features/inotuzumab_besponsa/clauses.yaml",
+            "  - id: INO-CODES\n",
+            "  - id: ino codes\n",
+            "clauses.yaml: at /clauses/6/id",
+        ),
+    ],
+)
+def test_malformed_kit_files_exit_2_naming_the_file(
+    tmp_path: Path, relative: str, old: str, new: str, message: str
+) -> None:
+    root = copy_of_packs(tmp_path)
+    _break(root, relative, old, new)
+    run = conformance("run", kit_root=root)
+    assert run.code == 2, run.out[-2000:] + run.err
+    assert message in run.err
+    assert "Traceback" not in run.err + run.out
+
+
+def test_report_is_valid_json_even_when_the_run_fails(tmp_path: Path) -> None:
+    report = tmp_path / "r.json"
+    conformance("run", "--adapter", "python:tests.engines.wrong:flaky", report=report)
+    loaded = json.loads(report.read_text())
+    assert loaded["conformant"] is False
+    assert loaded["exit_code"] == 1
