@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 
@@ -73,8 +74,21 @@ def _validator(name: SchemaName) -> Draft202012Validator:
     )
 
 
+@cache
+def _fast_validator(name: SchemaName) -> Any:
+    return jsonschema_rs.validator_for(schema(name), validate_formats=True)
+
+
 def violations(name: SchemaName, instance: object) -> list[Violation]:
     """Every way ``instance`` breaks the named schema, in a stable order; empty when it conforms."""
+    # Every case and reply crosses this check, so the common answer (it conforms) comes from a
+    # compiled validator, about two hundred times faster; jsonschema then explains a failure.
+    # The kit's tests hold the two validators to the same verdicts.
+    try:
+        if _fast_validator(name).is_valid(instance):
+            return []
+    except (ValueError, TypeError, OverflowError):
+        pass  # not JSON data at all (a set, a huge int): let jsonschema say what is wrong
     found = {_describe(error) for error in _leaves(_validator(name).iter_errors(instance))}
     return sorted(found, key=lambda v: (v.path, v.message))
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 import contract
@@ -124,3 +127,77 @@ def test_public_surface_is_fixed() -> None:
         "schema",
         "violations",
     ]
+
+
+def _instances() -> list[tuple[contract.SchemaName, object]]:
+    found: list[tuple[contract.SchemaName, object]] = []
+    for path in sorted(EXAMPLES.glob("*.json")):
+        found.append((_example_schema(path), json.loads(path.read_text())))
+    for path in sorted((EXAMPLES / "invalid").glob("*.json")):
+        example = json.loads(path.read_text())
+        found.append((example["schema"], example["instance"]))
+    fixtures, _ = read_fixtures()
+    found += [("case", f.case) for f in fixtures.values()]
+    return found
+
+
+def test_fast_and_explaining_validators_agree() -> None:
+    from contract import _fast_validator, _validator
+
+    for name, instance in _instances():
+        fast = _fast_validator(name).is_valid(instance)
+        slow = not list(_validator(name).iter_errors(instance))
+        assert fast == slow, (name, instance)
+
+
+_json = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 5)
+    | st.sampled_from(
+        ["", "2A", "IIa", "C91.02", "J9229", "2021-02-30", "2020-06-15", "relapsed", "x y"]
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                ["case_id", "rating", "compendium", "outcome", "errors", "path", "message"]
+            ),
+            inner,
+            max_size=3,
+        )
+    ),
+    max_leaves=6,
+)
+
+
+def _paths(node: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    found = [prefix]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _paths(value, (*prefix, index))
+    return found
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(data=st.data())
+def test_fast_and_explaining_validators_agree_on_mutated_instances(data: st.DataObject) -> None:
+    from contract import _fast_validator, _validator
+
+    name, original = data.draw(st.sampled_from(_instances()))
+    instance = copy.deepcopy(original)
+    path = data.draw(st.sampled_from(_paths(instance)[1:] or [()]))
+    if path:
+        parent = instance
+        for part in path[:-1]:
+            parent = parent[part]  # type: ignore[index]
+        if data.draw(st.booleans()) and isinstance(parent, dict):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = data.draw(_json)  # type: ignore[index]
+    fast = _fast_validator(name).is_valid(instance)
+    slow = not list(_validator(name).iter_errors(instance))
+    assert fast == slow, (name, instance)
