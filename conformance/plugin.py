@@ -26,7 +26,7 @@ from adapters import (
     open_adapter,
 )
 
-from .boundary import CheckedEngine
+from .boundary import CheckedEngine, ContractViolation
 from .errors import KitError
 from .packs import Pack, display, load_packs
 from .results import EXIT_UNREACHABLE, EXIT_USAGE, RunResults, ScenarioResult, clause_table
@@ -202,6 +202,8 @@ class EngineSession:
         self.packs: list[Pack] = []
         self.adapter: Adapter | None = None
         self._checked: CheckedEngine | None = None
+        # Plain failure text unless the user asked pytest for a particular traceback style.
+        self._plain_failures = config.getoption("tbstyle", "auto") == "auto"
 
     # -- collection --------------------------------------------------------------------------
 
@@ -288,11 +290,26 @@ class EngineSession:
         errored = call.excinfo is not None and call.excinfo.errisinstance((AdapterError, KitError))
         if errored:
             report.conformance_errored = True  # type: ignore[attr-defined]
+        error = call.excinfo.value if call.excinfo is not None else None
+        if report.failed and error is not None and self._plain_failures and _kind(error):
+            # What a vendor needs is the scenario, its clause and what went wrong; the
+            # traceback through pytest-bdd and the kit says nothing about their engine.
+            report.longrepr = _plain_failure(item, template, error)
         if report.when == "call" or (report.when == "setup" and not report.passed):
-            self.results.scenarios.append(self._result(item, template, report, errored))
+            result = self._result(item, template, report, errored, error)
+            self.results.scenarios.append(result)
+            # JUnit has no "errored in the call": these properties keep the kit's three results
+            # and the clauses apart for a CI system reading junit.xml.
+            report.user_properties.append(("conformance.outcome", result.outcome))
+            report.user_properties.append(("conformance.clauses", " ".join(result.clauses)))
 
     def _result(
-        self, item: pytest.Item, template: Any, report: pytest.TestReport, errored: bool
+        self,
+        item: pytest.Item,
+        template: Any,
+        report: pytest.TestReport,
+        errored: bool,
+        error: BaseException | None,
     ) -> ScenarioResult:
         if report.skipped:
             outcome = "skipped"
@@ -302,10 +319,9 @@ class EngineSession:
             outcome = "errored" if errored else "failed"
         message = ""
         if outcome in ("failed", "errored"):
-            message = _message(report)
+            message = _describe(error) if error is not None else str(report.longrepr)
         polarity = next((p for p in POLARITIES if item.get_closest_marker(p)), None)
-        example = getattr(item, "callspec", None)
-        name = template.name + (f" [{example.id}]" if example is not None else "")
+        name = _scenario_name(item, template)
         return ScenarioResult(
             nodeid=item.nodeid,
             name=name,
@@ -322,8 +338,10 @@ class EngineSession:
     def pytest_report_teststatus(
         self, report: pytest.TestReport
     ) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
+        # pytest's own "error" category: shown in the ERRORS section with the engine's output,
+        # and counted apart from failures in the closing line.
         if getattr(report, "conformance_errored", False) and report.failed:
-            return "errored", "E", ("ERRORED", {"red": True})
+            return "error", "E", ("ERROR", {"red": True})
         return None
 
     # -- reporting ---------------------------------------------------------------------------
@@ -353,11 +371,33 @@ class EngineSession:
             self.adapter.close()
 
 
-def _message(report: pytest.TestReport) -> str:
-    crash = getattr(report.longrepr, "reprcrash", None)
-    if crash is not None:
-        return str(crash.message)
-    return str(report.longrepr)
+def _scenario_name(item: pytest.Item, template: Any) -> str:
+    example = getattr(item, "callspec", None)
+    return str(template.name) + (f" [{example.id}]" if example is not None else "")
+
+
+def _kind(error: BaseException) -> str:
+    """How the kit names an exception from a scenario; empty for an unexpected one."""
+    if isinstance(error, ContractViolation):
+        return "contract violation"
+    if isinstance(error, AssertionError):
+        return "wrong decision"
+    if isinstance(error, AdapterError):
+        return "engine error"
+    if isinstance(error, KitError):
+        return "kit error"
+    return ""
+
+
+def _describe(error: BaseException) -> str:
+    return f"{_kind(error) or type(error).__name__}: {error}"
+
+
+def _plain_failure(item: pytest.Item, template: Any, error: BaseException) -> str:
+    clauses = ", ".join(sorted({m.args[0] for m in item.iter_markers("clause")}))
+    where = f"{display(Path(template.feature.filename))}:{template.line_number}"
+    scenario = _scenario_name(item, template)
+    return f"Scenario: {scenario} ({where})\nClause: {clauses}\n{_describe(error)}"
 
 
 def options_from(config: pytest.Config) -> AdapterOptions:
