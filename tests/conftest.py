@@ -1,0 +1,38 @@
+"""What every test of the kit gets for free: no process outlives the test that started it."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+def _children() -> set[int]:
+    """Pids of this process's live children (zombies count: nobody reaped them)."""
+    me = str(os.getpid())
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The command name may hold spaces or parentheses; the fields after its last ')' do not.
+        fields = stat.rpartition(")")[2].split()
+        if fields and fields[1] == me:
+            found.add(int(entry.name))
+    return found
+
+
+@pytest.fixture(autouse=True)
+def no_process_outlives_its_test() -> Iterator[None]:
+    before = _children()
+    yield
+    deadline = time.monotonic() + 2
+    while (left := _children() - before) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not left, f"processes outlived the test: {sorted(left)}"
