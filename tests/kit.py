@@ -57,6 +57,14 @@ def conformance(
     return Run(done.returncode, done.stdout, done.stderr, loaded)
 
 
+def example(name: str) -> dict[str, Any]:
+    """A fresh copy of one of the contract's example files, e.g. ``case-primary-indication``."""
+    loaded: dict[str, Any] = json.loads(
+        (KIT_ROOT / "contract" / "examples" / f"{name}.json").read_text()
+    )
+    return loaded
+
+
 def copy_of_packs(tmp_path: Path) -> Path:
     """A scratch copy of the kit's features and fixtures, to break on purpose."""
     root = tmp_path / "kit"

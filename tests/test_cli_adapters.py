@@ -26,26 +26,12 @@ from adapters import AdapterOptions, AdapterSpecError, EngineError, EngineUnreac
 from adapters.cli import OneShotAdapter
 from adapters.jsonl import PROTOCOL_SCHEMA, JsonLinesAdapter, protocol_violation
 from adapters.process import MAX_REPLY_BYTES, STDERR_TAIL_BYTES
+from tests.kit import example
 
 FAKES = Path(__file__).resolve().parent / "fakes"
 KIT_ROOT = Path(__file__).resolve().parent.parent
 
-CASE: dict[str, Any] = {
-    "case_id": "adult-relapsed-bcp-all",
-    "policy_id": "inotuzumab_besponsa",
-    "date_of_service": "2020-06-15",
-    "member": {"birth_date": "1974-09-02"},
-    "drug": {"name": "inotuzumab ozogamicin", "hcpcs_codes": ["J9229"], "units": 9},
-    "diagnosis_codes": ["C91.02"],
-    "clinical": {
-        "cancer": True,
-        "disease": "acute-lymphoblastic-leukemia",
-        "lineage": "b-cell-precursor",
-        "disease_status": "relapsed",
-        "cd22_positive": True,
-        "philadelphia_chromosome": "negative",
-    },
-}
+CASE: dict[str, Any] = example("case-primary-indication")
 MALFORMED_CASE: dict[str, Any] = {"case_id": "no-drug", "policy_id": "inotuzumab_besponsa"}
 
 # Generous where an answer is expected, short where a hang is provoked.

@@ -34,6 +34,7 @@ from adapters import (
 from adapters.http import MAX_BODY_BYTES, HttpAdapter
 from contract import violations
 from reference.server import running
+from tests.kit import example
 
 #: Short enough to keep the suite fast, long enough for a loaded CI machine to answer in time.
 TIMEOUT = 0.5
@@ -42,22 +43,7 @@ FAST = AdapterOptions(timeout=TIMEOUT, connect_timeout=TIMEOUT)
 TOKEN = "s3cr3t-T0ken.for-tests_only"  # noqa: S105 - a made-up token whose leaks the tests hunt
 ENV_NAME = "ENGINE_TOKEN"
 
-CASE: dict[str, Any] = {
-    "case_id": "http-1",
-    "policy_id": "inotuzumab_besponsa",
-    "date_of_service": "2024-03-01",
-    "member": {"birth_date": "1980-05-17"},
-    "drug": {"name": "inotuzumab ozogamicin", "hcpcs_codes": ["J9229"], "units": 30},
-    "diagnosis_codes": ["C91.02"],
-    "clinical": {
-        "cancer": True,
-        "disease": "acute-lymphoblastic-leukemia",
-        "lineage": "b-cell-precursor",
-        "disease_status": "relapsed",
-        "cd22_positive": True,
-        "philadelphia_chromosome": "negative",
-    },
-}
+CASE: dict[str, Any] = {**example("case-primary-indication"), "case_id": "http-1"}
 
 DECISION = {
     "case_id": "http-1",
