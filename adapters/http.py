@@ -212,6 +212,12 @@ def _base_url(spec: str) -> str:
         )
     if parsed.query or parsed.fragment:
         raise AdapterSpecError(f"{spec}: the base URL must not carry a query or a fragment")
+    if parsed.userinfo:
+        # The adapter string is printed in every message and report; credentials in it would be.
+        raise AdapterSpecError(
+            "http: the base URL carries credentials, which would be printed with every result; "
+            "put a bearer token in an environment variable and name it with --token-env"
+        )
     return url
 
 

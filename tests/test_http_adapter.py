@@ -646,6 +646,12 @@ def test_a_bad_base_url_is_a_spec_error(spec: str) -> None:
         HttpAdapter(spec, FAST)
 
 
+def test_credentials_in_the_url_are_refused_without_being_repeated() -> None:
+    with pytest.raises(AdapterSpecError, match="--token-env") as caught:
+        HttpAdapter(f"http:http://vendor:{TOKEN}@127.0.0.1:9/v1", FAST)
+    assert TOKEN not in str(caught.value)
+
+
 def _certificates(directory: Path) -> tuple[Path, Path, Path]:
     """A private CA and a certificate it signed for 127.0.0.1: (ca.pem, server.pem, server.key)."""
     x509 = pytest.importorskip("cryptography.x509")
