@@ -24,6 +24,7 @@ import contract
 from adapters import Adapter, AdapterOptions, AdapterSpecError, EngineError
 
 from . import __version__, paths
+from .baseline import load_baseline
 from .errors import KitError
 from .lint import lint, preflight
 from .packs import load_packs
@@ -81,6 +82,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--report", metavar="PATH", type=Path, help="write the machine-readable JSON report to PATH"
+    )
+    run.add_argument(
+        "--baseline",
+        metavar="PATH",
+        type=Path,
+        help="known failures (from --write-baseline): reported, but not deciding the exit code",
+    )
+    run.add_argument(
+        "--write-baseline",
+        metavar="PATH",
+        type=Path,
+        help="record this run's failed and errored scenarios as a baseline",
     )
     run.add_argument(
         "--engine-timeout",
@@ -144,8 +157,11 @@ def run(args: argparse.Namespace, extra: list[str]) -> int:
         return _usage(
             f"--clause: unknown clause {', '.join(unknown)}; known: {', '.join(sorted(known))}"
         )
-    if args.report and not args.report.parent.is_dir():
-        return _usage(f"--report: folder {args.report.parent} does not exist")
+    for option, path in (("--report", args.report), ("--write-baseline", args.write_baseline)):
+        if path and not path.parent.is_dir():
+            return _usage(f"{option}: folder {path.parent} does not exist")
+    if args.baseline:
+        load_baseline(args.baseline)  # a malformed baseline stops the run before the engine starts
     options = AdapterOptions(
         timeout=args.engine_timeout,
         connect_timeout=args.connect_timeout,
@@ -191,6 +207,10 @@ def _pytest_args(args: argparse.Namespace, extra: list[str]) -> list[str]:
         pytest_args += ["--scenario", text]
     if args.report:
         pytest_args += ["--conformance-report", str(args.report)]
+    if args.baseline:
+        pytest_args += ["--baseline", str(args.baseline)]
+    if args.write_baseline:
+        pytest_args += ["--write-baseline", str(args.write_baseline)]
     if args.ca_bundle:
         pytest_args += ["--ca-bundle", args.ca_bundle]
     if args.token_env:

@@ -26,6 +26,8 @@ from adapters import (
     open_adapter,
 )
 
+from . import paths
+from .baseline import Baseline, load_baseline, write_baseline
 from .boundary import CheckedEngine, ContractViolation
 from .errors import KitError
 from .packs import Pack, display, load_packs
@@ -91,6 +93,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
         metavar="TEXT",
         help="run only scenarios whose name contains TEXT (repeatable)",
+    )
+    group.addoption(
+        "--baseline",
+        metavar="PATH",
+        help="known failures: still run and reported, but they do not decide the exit code",
+    )
+    group.addoption(
+        "--write-baseline",
+        metavar="PATH",
+        help="record this run's failed and errored scenarios as a baseline",
     )
     group.addoption(
         "--conformance-report", metavar="PATH", help="write the machine-readable JSON report here"
@@ -202,6 +214,14 @@ class EngineSession:
         self.packs: list[Pack] = []
         self.adapter: Adapter | None = None
         self._checked: CheckedEngine | None = None
+        self.baseline: Baseline | None = None
+        self._selected: list[pytest.Item] = []
+        baseline = config.getoption("baseline")
+        if baseline:
+            try:
+                self.baseline = load_baseline(Path(baseline))
+            except KitError as exc:
+                raise pytest.UsageError(str(exc)) from None
         # Plain failure text unless the user asked pytest for a particular traceback style.
         self._plain_failures = config.getoption("tbstyle", "auto") == "auto"
 
@@ -242,7 +262,8 @@ class EngineSession:
             items[:] = keep
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        if not any(scenario_of(item) for item in session.items):
+        self._selected = [item for item in session.items if scenario_of(item)]
+        if not self._selected:
             return
         try:
             self.packs = load_packs()
@@ -322,8 +343,16 @@ class EngineSession:
             message = _describe(error) if error is not None else str(report.longrepr)
         polarity = next((p for p in POLARITIES if item.get_closest_marker(p)), None)
         name = _scenario_name(item, template)
+        key = f"{_feature_key(template)}::{name}"
+        known = (
+            outcome in ("failed", "errored")
+            and self.baseline is not None
+            and key in self.baseline.known
+        )
         return ScenarioResult(
             nodeid=item.nodeid,
+            key=key,
+            known=known,
             name=name,
             feature=display(Path(template.feature.filename)),
             line=template.line_number,
@@ -358,8 +387,37 @@ class EngineSession:
             f"{self.results.count(o)} {o}" for o in ("passed", "failed", "errored", "skipped")
         )
         terminalreporter.write_line(f"scenarios: {totals}")
+        if self.baseline is not None:
+            self._baseline_summary(terminalreporter)
+
+    def _settle_baseline(self) -> None:
+        """Which known failures passed, and which name no scenario that was selected."""
+        if self.baseline is None:
+            return
+        ran = {s.key: s for s in self.results.scenarios}
+        self.results.fixed = sorted(
+            k for k in self.baseline.known if k in ran and ran[k].outcome == "passed"
+        )
+        selected = {_scenario_key(item) for item in self._selected}
+        self.results.unmatched = sorted(k for k in self.baseline.known if k not in selected)
+
+    def _baseline_summary(self, terminalreporter: Any) -> None:
+        assert self.baseline is not None
+        known = sum(s.known for s in self.results.scenarios)
+        terminalreporter.write_line(
+            f"baseline {self.baseline.path}: {known} known failure(s) did not decide the exit code"
+        )
+        for key in self.results.fixed:
+            terminalreporter.write_line(f"  now passes, remove it from the baseline: {key}")
+        for key in self.results.unmatched:
+            terminalreporter.write_line(f"  names no scenario of this run: {key}")
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        # Runs before pytest's terminal summary, which prints what is settled here.
+        self._settle_baseline()
+        write_to = self.config.getoption("write_baseline")
+        if write_to and self.packs:
+            write_baseline(Path(write_to), self.results)
         report_path = self.config.getoption("conformance_report")
         if report_path and self.packs:
             from . import __version__
@@ -369,6 +427,19 @@ class EngineSession:
             )
         if self.adapter is not None and _preopened(self.config) is None:
             self.adapter.close()
+
+
+def _feature_key(template: Any) -> str:
+    path = Path(template.feature.filename)
+    try:
+        return path.resolve().relative_to(paths.FEATURES.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _scenario_key(item: pytest.Item) -> str:
+    template = scenario_of(item)
+    return f"{_feature_key(template)}::{_scenario_name(item, template)}"
 
 
 def _scenario_name(item: pytest.Item, template: Any) -> str:

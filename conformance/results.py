@@ -30,6 +30,9 @@ EXIT_ERRORED = 4
 @dataclass
 class ScenarioResult:
     nodeid: str
+    #: A name for the scenario that survives moving the checkout: its feature, relative to
+    #: ``features/``, and its name (with the Examples row). Baselines use it.
+    key: str
     name: str
     feature: str
     line: int
@@ -39,6 +42,8 @@ class ScenarioResult:
     outcome: Outcome
     message: str = ""
     duration: float = 0.0
+    #: Failed or errored, and listed in the baseline of known failures.
+    known: bool = False
 
 
 @dataclass
@@ -51,6 +56,7 @@ class ClauseVerdict:
     failed: int = 0
     errored: int = 0
     skipped: int = 0
+    known: int = 0
 
     @property
     def verdict(self) -> str:
@@ -68,9 +74,13 @@ class RunResults:
     adapter: str = ""
     engine: dict[str, Any] = field(default_factory=dict)
     scenarios: list[ScenarioResult] = field(default_factory=list)
+    #: Known failures (from a baseline) that passed in this run, and entries that named no
+    #: scenario of this run: both mean the baseline can shrink.
+    fixed: list[str] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
 
-    def count(self, outcome: Outcome) -> int:
-        return sum(1 for s in self.scenarios if s.outcome == outcome)
+    def count(self, outcome: Outcome, *, new_only: bool = False) -> int:
+        return sum(1 for s in self.scenarios if s.outcome == outcome and not (new_only and s.known))
 
     def verdicts(self, packs: Iterable[Pack]) -> list[ClauseVerdict]:
         """One verdict for every catalogue clause, in catalogue order (clauses not run included)."""
@@ -84,6 +94,7 @@ class RunResults:
                 verdict = table.get(cid)
                 if verdict is not None:
                     setattr(verdict, scenario.outcome, getattr(verdict, scenario.outcome) + 1)
+                    verdict.known += scenario.known
         return list(table.values())
 
     def to_json(self, packs: Iterable[Pack], kit_version: str, contract_version: str) -> str:
@@ -96,7 +107,9 @@ class RunResults:
             "adapter": self.adapter,
             "engine": self.engine,
             "exit_code": exit_code(self),
-            "totals": {o: self.count(o) for o in ("passed", "failed", "errored", "skipped")},
+            "totals": {o: self.count(o) for o in ("passed", "failed", "errored", "skipped")}
+            | {"known": sum(s.known for s in self.scenarios)},
+            "baseline": {"fixed": self.fixed, "unmatched": self.unmatched},
             "clauses": [asdict(v) | {"verdict": v.verdict} for v in verdicts],
             "conformant": bool(ran) and all(v.verdict == "conformant" for v in ran),
             "scenarios": [asdict(s) for s in self.scenarios],
@@ -111,25 +124,29 @@ class RunResults:
 
 
 def exit_code(results: RunResults) -> int:
-    """0 when every scenario run passed, 1 when any failed, 4 when none failed but some errored."""
-    if results.count("failed"):
+    """0 when every scenario run passed, 1 when any failed, 4 when none failed but some errored.
+
+    Failures known from a baseline do not count.
+    """
+    if results.count("failed", new_only=True):
         return EXIT_FAILED
-    if results.count("errored"):
+    if results.count("errored", new_only=True):
         return EXIT_ERRORED
     return EXIT_CONFORMANT
 
 
 def clause_table(verdicts: list[ClauseVerdict]) -> list[str]:
     """The per-clause table, as lines of text."""
-    head = ("clause", "pack", "passed", "failed", "errored", "verdict")
+    head = ("clause", "pack", "passed", "failed", "errored", "known", "verdict")
     rows = [
-        (v.id, v.pack, str(v.passed), str(v.failed), str(v.errored), v.verdict) for v in verdicts
+        (v.id, v.pack, str(v.passed), str(v.failed), str(v.errored), str(v.known), v.verdict)
+        for v in verdicts
     ]
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
 
     def line(row: tuple[str, ...]) -> str:
         cells = [
-            cell.rjust(w) if 2 <= i <= 4 else cell.ljust(w)
+            cell.rjust(w) if 2 <= i <= 5 else cell.ljust(w)
             for i, (cell, w) in enumerate(zip(row, widths, strict=True))
         ]
         return "  ".join(cells).rstrip()

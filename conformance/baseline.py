@@ -1,0 +1,73 @@
+"""Baselines of known failures, so that CI can gate an engine release on new failures only.
+
+``--write-baseline FILE`` records every scenario that failed or errored in a run; a later run
+with ``--baseline FILE`` still runs and reports those scenarios (their verdicts stay honest), but
+they no longer decide the exit code. Known failures that now pass, and entries that name no
+scenario any more, are listed so that the baseline can be kept short.
+
+A scenario is named by its feature (relative to ``features/``) and its name, with the Examples
+row for an outline: ``inotuzumab_besponsa/covered.feature::A weaker ... [NCCN-category 2B]``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import KitError
+from .results import RunResults
+
+__all__ = ["Baseline", "load_baseline", "write_baseline"]
+
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Baseline:
+    path: Path
+    known: dict[str, str]  # scenario key -> the outcome recorded ("failed" or "errored")
+
+
+def load_baseline(path: Path) -> Baseline:
+    """Read a baseline file, or raise :class:`KitError` naming the file and the field at fault."""
+    try:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise KitError(f"--baseline: {path} cannot be read: {exc.strerror}") from None
+    except ValueError as exc:
+        raise KitError(f"--baseline: {path} is not JSON: {exc}") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise KitError(f'--baseline: {path} is not a baseline (expected "format": {FORMAT})')
+    entries = data.get("known")
+    if not isinstance(entries, list):
+        raise KitError(f'--baseline: {path}: "known" must be a list')
+    known: dict[str, str] = {}
+    for index, entry in enumerate(entries):
+        ok = (
+            isinstance(entry, dict)
+            and isinstance(entry.get("scenario"), str)
+            and entry.get("outcome") in ("failed", "errored")
+        )
+        if not ok:
+            raise KitError(
+                f'--baseline: {path}: known[{index}] needs a "scenario" and an "outcome" '
+                "of failed or errored"
+            )
+        known[entry["scenario"]] = entry["outcome"]
+    return Baseline(path, known)
+
+
+def write_baseline(path: Path, results: RunResults) -> int:
+    """Record every failed or errored scenario of ``results``; returns how many."""
+    known = [
+        {"scenario": s.key, "outcome": s.outcome, "clauses": s.clauses}
+        for s in results.scenarios
+        if s.outcome in ("failed", "errored")
+    ]
+    document = {"format": FORMAT, "adapter": results.adapter, "known": known}
+    temporary = path.with_name(path.name + ".partial")
+    temporary.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    temporary.replace(path)
+    return len(known)
