@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 import contract
-from adapters import Adapter, AdapterOptions, AdapterSpecError, EngineError
+from adapters import Adapter, AdapterOptions, AdapterSpecError, EngineError, kinds
 
 from . import __version__, paths
 from .baseline import load_baseline
@@ -64,7 +64,8 @@ def _parser() -> argparse.ArgumentParser:
         "--adapter",
         default=DEFAULT_ADAPTER,
         metavar="SPEC",
-        help=f"the engine, as KIND:TARGET (default: {DEFAULT_ADAPTER})",
+        help=f"the engine, as KIND:TARGET, KIND one of {', '.join(kinds())} "
+        f"(default: {DEFAULT_ADAPTER})",
     )
     run.add_argument(
         "--clause",
