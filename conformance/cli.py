@@ -27,7 +27,7 @@ from . import __version__, paths
 from .baseline import load_baseline
 from .errors import KitError
 from .lint import lint, preflight
-from .packs import load_packs
+from .packs import check_clause_ids, load_packs
 from .plugin import DEFAULT_ADAPTER, PreopenedEngine, open_engine
 from .results import (
     EXIT_UNREACHABLE,
@@ -152,12 +152,7 @@ def run(args: argparse.Namespace, extra: list[str]) -> int:
             print(f"conformance: error: {problem}", file=sys.stderr)
         print("conformance: run `conformance lint` for every check of the kit", file=sys.stderr)
         return EXIT_USAGE
-    known = {cid for pack in load_packs() for cid in pack.clauses}
-    unknown = sorted(set(args.clause) - known)
-    if unknown:
-        return _usage(
-            f"--clause: unknown clause {', '.join(unknown)}; known: {', '.join(sorted(known))}"
-        )
+    check_clause_ids(set(args.clause))
     for option, path in (("--report", args.report), ("--write-baseline", args.write_baseline)):
         if path and not path.parent.is_dir():
             return _usage(f"{option}: folder {path.parent} does not exist")

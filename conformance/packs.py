@@ -29,6 +29,7 @@ __all__ = [
     "Pack",
     "Problem",
     "Reading",
+    "check_clause_ids",
     "clause_index",
     "display",
     "fixture_for",
@@ -218,6 +219,16 @@ def load_packs() -> list[Pack]:
 
 def clause_index(packs: list[Pack]) -> dict[str, Clause]:
     return {cid: clause for pack in packs for cid, clause in pack.clauses.items()}
+
+
+def check_clause_ids(wanted: set[str]) -> None:
+    """Raise :class:`KitError` when a clause asked for with ``--clause`` is in no catalogue."""
+    known = clause_index(load_packs())
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        raise KitError(
+            f"--clause: unknown clause {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
 
 
 def _fixture_files(root: Path) -> Iterator[Path]:

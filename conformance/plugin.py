@@ -30,7 +30,7 @@ from . import paths
 from .baseline import Baseline, load_baseline, write_baseline
 from .boundary import CheckedEngine, ContractViolation
 from .errors import KitError
-from .packs import Pack, display, load_packs
+from .packs import Pack, check_clause_ids, display, load_packs
 from .results import EXIT_UNREACHABLE, EXIT_USAGE, RunResults, ScenarioResult, clause_table
 
 __all__ = [
@@ -236,14 +236,9 @@ class EngineSession:
         if not wanted_clauses and not wanted_names:
             return
         try:
-            known = {cid for pack in load_packs() for cid in pack.clauses}
+            check_clause_ids(wanted_clauses)
         except KitError as exc:
             raise pytest.UsageError(str(exc)) from None
-        unknown = sorted(wanted_clauses - known)
-        if unknown:
-            raise pytest.UsageError(
-                f"--clause: unknown clause {', '.join(unknown)}; known: {', '.join(sorted(known))}"
-            )
         keep: list[pytest.Item] = []
         drop: list[pytest.Item] = []
         for item in items:
