@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import KitError
-from .results import RunResults
+from .results import RunResults, write_atomically
 
 __all__ = ["Baseline", "load_baseline", "write_baseline"]
 
@@ -67,7 +67,5 @@ def write_baseline(path: Path, results: RunResults) -> int:
         if s.outcome in ("failed", "errored")
     ]
     document = {"format": FORMAT, "adapter": results.adapter, "known": known}
-    temporary = path.with_name(path.name + ".partial")
-    temporary.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    temporary.replace(path)
+    write_atomically(path, json.dumps(document, indent=2) + "\n")
     return len(known)

@@ -12,6 +12,7 @@ Exit codes of ``conformance run`` (also in the README):
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from .results import (
     RunResults,
     exit_code,
 )
+from .summary import render_summary
 
 __all__ = ["main"]
 
@@ -85,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
         "--report", metavar="PATH", type=Path, help="write the machine-readable JSON report to PATH"
     )
     run.add_argument(
+        "--summary",
+        metavar="PATH",
+        type=Path,
+        help="write a Markdown summary of the run (verdicts, readings, failures) to PATH",
+    )
+    run.add_argument(
         "--baseline",
         metavar="PATH",
         type=Path,
@@ -119,6 +127,11 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("lint", help="check the kit's own features, steps, catalogues and fixtures")
 
+    summary = commands.add_parser(
+        "summary", help="print the Markdown summary of a JSON report written by run --report"
+    )
+    summary.add_argument("report", type=Path, metavar="REPORT.json")
+
     serve = commands.add_parser("serve-reference", help="serve the reference engine over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -135,6 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run(args, extra)
         if args.command == "lint":
             return lint_command()
+        if args.command == "summary":
+            return summary_command(args.report)
         return serve_reference(args.host, args.port)
     except KitError as exc:
         return _usage(str(exc))
@@ -153,7 +168,11 @@ def run(args: argparse.Namespace, extra: list[str]) -> int:
         print("conformance: run `conformance lint` for every check of the kit", file=sys.stderr)
         return EXIT_USAGE
     check_clause_ids(set(args.clause))
-    for option, path in (("--report", args.report), ("--write-baseline", args.write_baseline)):
+    for option, path in (
+        ("--report", args.report),
+        ("--summary", args.summary),
+        ("--write-baseline", args.write_baseline),
+    ):
         if path and not path.parent.is_dir():
             return _usage(f"{option}: folder {path.parent} does not exist")
     if args.baseline:
@@ -203,6 +222,8 @@ def _pytest_args(args: argparse.Namespace, extra: list[str]) -> list[str]:
         pytest_args += ["--scenario", text]
     if args.report:
         pytest_args += ["--conformance-report", str(args.report)]
+    if args.summary:
+        pytest_args += ["--conformance-summary", str(args.summary)]
     if args.baseline:
         pytest_args += ["--baseline", str(args.baseline)]
     if args.write_baseline:
@@ -249,6 +270,22 @@ def lint_command() -> int:
     packs = load_packs()
     clauses = sum(len(p.clauses) for p in packs)
     print(f"conformance lint: ok ({len(packs)} packs, {clauses} clauses)")
+    return 0
+
+
+def summary_command(path: Path) -> int:
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+        text = render_summary(report)
+    except OSError as exc:
+        raise KitError(f"{path} cannot be read: {exc.strerror}") from None
+    except ValueError as exc:
+        raise KitError(f"{path} is not JSON: {exc}") from None
+    except (KeyError, TypeError) as exc:
+        raise KitError(
+            f"{path} is not a report of conformance run --report (missing {exc})"
+        ) from None
+    sys.stdout.write(text)
     return 0
 
 

@@ -7,6 +7,7 @@ first scenario, keeps one result a scenario and prints the per-clause table at t
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
@@ -31,7 +32,15 @@ from .baseline import Baseline, load_baseline, write_baseline
 from .boundary import CheckedEngine, ContractViolation
 from .errors import KitError
 from .packs import Pack, check_clause_ids, display, load_packs
-from .results import EXIT_UNREACHABLE, EXIT_USAGE, RunResults, ScenarioResult, clause_table
+from .results import (
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    RunResults,
+    ScenarioResult,
+    clause_table,
+    write_atomically,
+)
+from .summary import render_summary
 
 __all__ = [
     "DEFAULT_ADAPTER",
@@ -103,6 +112,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--write-baseline",
         metavar="PATH",
         help="record this run's failed and errored scenarios as a baseline",
+    )
+    group.addoption(
+        "--conformance-summary",
+        metavar="PATH",
+        help="write a Markdown summary of the run, to hand to a payer",
     )
     group.addoption(
         "--conformance-report", metavar="PATH", help="write the machine-readable JSON report here"
@@ -414,12 +428,15 @@ class EngineSession:
         if write_to and self.packs:
             write_baseline(Path(write_to), self.results)
         report_path = self.config.getoption("conformance_report")
-        if report_path and self.packs:
+        summary_path = self.config.getoption("conformance_summary")
+        if (report_path or summary_path) and self.packs:
             from . import __version__
 
-            self.results.write_json(
-                Path(report_path), self.packs, __version__, contract.CONTRACT_VERSION
-            )
+            report = self.results.report(self.packs, __version__, contract.CONTRACT_VERSION)
+            if report_path:
+                write_atomically(Path(report_path), json.dumps(report, indent=2) + "\n")
+            if summary_path:
+                write_atomically(Path(summary_path), render_summary(report))
         if self.adapter is not None and _preopened(self.config) is None:
             self.adapter.close()
 

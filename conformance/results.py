@@ -7,7 +7,7 @@ kit's own misconfiguration never becomes a scenario result at all (it stops the 
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -15,7 +15,17 @@ from typing import Any, Literal
 
 from .packs import Pack
 
-__all__ = ["ClauseVerdict", "RunResults", "ScenarioResult", "exit_code"]
+__all__ = [
+    "ClauseVerdict",
+    "Report",
+    "RunResults",
+    "ScenarioResult",
+    "clause_table",
+    "exit_code",
+    "write_atomically",
+]
+
+Report = dict[str, Any]
 
 Outcome = Literal["passed", "failed", "errored", "skipped"]
 
@@ -97,13 +107,18 @@ class RunResults:
                     verdict.known += scenario.known
         return list(table.values())
 
-    def to_json(self, packs: Iterable[Pack], kit_version: str, contract_version: str) -> str:
+    def report(self, packs: Iterable[Pack], kit_version: str, contract_version: str) -> Report:
+        """The machine-readable report: what ran, against what, and every verdict."""
         packs = list(packs)
         verdicts = self.verdicts(packs)
         ran = [v for v in verdicts if v.verdict != "not run"]
-        report = {
+        return {
+            "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "kit_version": kit_version,
             "contract_version": contract_version,
+            "packs": [
+                {"id": p.id, "kind": p.kind, "title": p.title, "policy": p.policy} for p in packs
+            ],
             "adapter": self.adapter,
             "engine": self.engine,
             "exit_code": exit_code(self),
@@ -112,15 +127,16 @@ class RunResults:
             "baseline": {"fixed": self.fixed, "unmatched": self.unmatched},
             "clauses": [asdict(v) | {"verdict": v.verdict} for v in verdicts],
             "conformant": bool(ran) and all(v.verdict == "conformant" for v in ran),
+            "readings": [asdict(r) | {"pack": p.id} for p in packs for r in p.readings.values()],
             "scenarios": [asdict(s) for s in self.scenarios],
         }
-        return json.dumps(report, indent=2)
 
-    def write_json(self, path: Path, packs: Iterable[Pack], kit: str, contract: str) -> None:
-        # Written to a temporary name first so that a reader never sees half a report.
-        temporary = path.with_name(path.name + ".partial")
-        temporary.write_text(self.to_json(packs, kit, contract) + "\n", encoding="utf-8")
-        temporary.replace(path)
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` under a temporary name first, so that a reader never sees half a file."""
+    temporary = path.with_name(path.name + ".partial")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
 
 
 def exit_code(results: RunResults) -> int:

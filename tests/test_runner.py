@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -220,3 +222,36 @@ def test_a_malformed_baseline_is_a_usage_error(tmp_path: Path) -> None:
     assert run.code == 2
     assert 'known[0] needs a "scenario" and an "outcome" of failed or errored' in run.err
     assert "Traceback" not in run.err
+
+
+def test_markdown_summary_for_the_payer(tmp_path: Path) -> None:
+    summary, report = tmp_path / "summary.md", tmp_path / "report.json"
+    run = conformance(
+        "run",
+        "--adapter",
+        "python:tests.engines.wrong:ignores_lineage",
+        "--summary",
+        str(summary),
+        report=report,
+    )
+    assert run.code == 1
+    text = summary.read_text()
+    assert "**Not conformant** on 2 of 15 clauses run." in text
+    assert "| `INO-RR-BALL` | When Inotuzumab (Besponsa) is covered |" in text
+    assert "**adults-or-patients** (`INO-RR-BALL`)" in text
+    assert "### Failed: Relapsed T-cell ALL is not the primary indication" in text
+    assert "wrong decision: outcome: expected 'not-covered', engine answered 'covered'" in text
+    again = subprocess.run(
+        [sys.executable, "-m", "conformance.cli", "summary", str(report)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert again.stdout == text
+
+
+def test_a_clean_run_summary_says_conformant(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    assert conformance("run", "--summary", str(summary)).code == 0
+    assert "**Conformant** on all 15 clauses run." in summary.read_text()
+    assert "## Failed and errored scenarios" not in summary.read_text()
