@@ -71,3 +71,11 @@ def copy_of_packs(tmp_path: Path) -> Path:
     shutil.copytree(KIT_ROOT / "features", root / "features")
     shutil.copytree(KIT_ROOT / "fixtures", root / "fixtures")
     return root
+
+
+def edit(root: Path, relative: str, old: str, new: str, count: int = 1) -> None:
+    """Replace ``old`` by ``new`` in one file of a scratch copy (``count=-1``: everywhere)."""
+    path = root / relative
+    text = path.read_text()
+    assert old in text, f"{relative} does not contain {old!r}"
+    path.write_text(text.replace(old, new, count))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.kit import conformance, copy_of_packs
+from tests.kit import conformance, copy_of_packs, edit
 
 pytestmark = pytest.mark.slow
 
@@ -19,13 +19,6 @@ def test_the_kit_is_clean() -> None:
     run = conformance("lint")
     assert run.code == 0, run.out + run.err
     assert "conformance lint: ok (2 packs, 15 clauses)" in run.out
-
-
-def _edit(root: Path, relative: str, old: str, new: str, count: int = 1) -> None:
-    path = root / relative
-    text = path.read_text()
-    assert old in text, old
-    path.write_text(text.replace(old, new, count))
 
 
 @pytest.mark.parametrize(
@@ -95,7 +88,7 @@ def test_each_defect_is_named_with_file_and_line(
     tmp_path: Path, relative: str, old: str, new: str, problem: str
 ) -> None:
     root = copy_of_packs(tmp_path)
-    _edit(root, relative, old, new, count=1 if old != "@near-miss" else -1)
+    edit(root, relative, old, new, count=1 if old != "@near-miss" else -1)
     run = conformance("lint", kit_root=root)
     assert run.code == 1, run.out + run.err
     assert problem in run.out, run.out

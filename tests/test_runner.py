@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.kit import conformance, copy_of_packs
+from tests.kit import conformance, copy_of_packs, edit
 
 pytestmark = pytest.mark.slow
 
@@ -118,13 +118,6 @@ def test_unreachable_engine_exits_3() -> None:
     assert "Traceback" not in run.err
 
 
-def _break(root: Path, relative: str, old: str, new: str) -> None:
-    path = root / relative
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
-
-
 @pytest.mark.parametrize(
     ("relative", "old", "new", "message"),
     [
@@ -158,7 +151,7 @@ def test_malformed_kit_files_exit_2_naming_the_file(
     tmp_path: Path, relative: str, old: str, new: str, message: str
 ) -> None:
     root = copy_of_packs(tmp_path)
-    _break(root, relative, old, new)
+    edit(root, relative, old, new)
     run = conformance("run", kit_root=root)
     assert run.code == 2, run.out[-2000:] + run.err
     assert message in run.err
