@@ -13,10 +13,12 @@ from collections.abc import Mapping
 from conformance.errors import KitError
 
 __all__ = [
+    "COMPENDIA",
     "DETERMINATIONS",
     "LINEAGES",
     "MISSING_FACTS",
     "OUTCOMES",
+    "SIGNS",
     "STATUSES",
     "phrase_list",
     "term",
@@ -44,6 +46,7 @@ STATUSES = {
     "newly diagnosed": "newly-diagnosed",
     "in remission": "in-remission",
 }
+SIGNS = {"positive": "positive", "negative": "negative"}
 MISSING_FACTS = {
     "whether the condition is a cancer": "cancer",
     "the disease": "disease",

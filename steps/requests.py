@@ -14,7 +14,7 @@ from pytest_bdd import given, parsers
 from conformance.errors import KitError
 from conformance.packs import fixture_for
 
-from .language import COMPENDIA, LINEAGES, STATUSES, phrase_list, term
+from .language import COMPENDIA, LINEAGES, SIGNS, STATUSES, phrase_list, term
 
 Case = dict[str, Any]
 
@@ -131,14 +131,12 @@ def _(case: Case, status: str) -> None:
 
 @given(parsers.parse("the leukemic blasts are CD22-{sign}"))
 def _(case: Case, sign: str) -> None:
-    case["clinical"]["cd22_positive"] = {"positive": True, "negative": False}[sign]
+    case["clinical"]["cd22_positive"] = term(SIGNS, sign, "CD22 status") == "positive"
 
 
 @given(parsers.parse("the leukemia is Philadelphia chromosome-{sign}"))
 def _(case: Case, sign: str) -> None:
-    case["clinical"]["philadelphia_chromosome"] = term(
-        {"positive": "positive", "negative": "negative"}, sign, "Philadelphia status"
-    )
+    case["clinical"]["philadelphia_chromosome"] = term(SIGNS, sign, "Philadelphia status")
 
 
 # -- the evidence for a use beyond the primary indication ------------------------------------
@@ -178,10 +176,12 @@ def _(case: Case, compendium: str, rating: str) -> None:
         raise KitError(
             f"unknown compendium {compendium!r} in a feature; known: {', '.join(COMPENDIA)}"
         )
-    value = rating.strip()
+    # "category 2A", "class IIa", "evidence level A": the scale's word goes, the rating stays;
+    # a narrative's "not supportive" is the contract's "not-supportive".
+    value = " ".join(rating.split())
     if scale and value.lower().startswith(scale):
         value = value[len(scale) :].strip()
-    value = "-".join(value.split()) if value in ("not supportive",) else value
+    value = value.replace(" ", "-")
     listings: list[dict[str, str]] = _evidence(case).setdefault("compendia", [])
     listings.append({"compendium": name, "rating": value})
 
