@@ -24,7 +24,7 @@ Feature: The case/decision contract
   Rule: Every decision conforms to the decision schema
 
     @applies
-    Scenario Outline: The decision for <request> conforms to the contract
+    Scenario Outline: The decision for each kind of request conforms to the contract
       Given a request for <request>
       When the engine decides the request
       Then the decision conforms to the contract
@@ -71,7 +71,7 @@ Feature: The case/decision contract
   Rule: A malformed case is rejected, not decided
 
     @applies
-    Scenario Outline: A request with <defect> is rejected
+    Scenario Outline: A request with a defect is rejected
       Given a request for an adult with relapsed B-cell precursor ALL
       And the request is malformed by <defect>
       When the engine is sent the malformed request
@@ -113,7 +113,7 @@ Feature: The case/decision contract
   Rule: Every clause a decision cites is in the catalogue
 
     @applies
-    Scenario Outline: The clauses cited for <request> are all in the catalogue
+    Scenario Outline: The clauses cited for each kind of request are all in the catalogue
       Given a request for <request>
       When the engine decides the request
       Then every clause the decision cites is in the policy's catalogue

@@ -9,7 +9,7 @@ Feature: Which requests the policy governs
   Rule: The policy governs inotuzumab billed under one of its listed codes
 
     @applies
-    Scenario Outline: Billed under <code>, the request comes under the policy
+    Scenario Outline: Billed under any of the listed codes, the request comes under the policy
       Given a request for an adult with relapsed B-cell precursor ALL
       And the drug is billed under <code>
       When the engine decides the request
@@ -34,7 +34,7 @@ Feature: Which requests the policy governs
       And the determination is medically necessary
 
     @near-miss
-    Scenario Outline: Billed only under <code>, which the policy does not list, the request is outside the policy
+    Scenario Outline: Billed only under a code the policy does not list, the request is outside the policy
       Given a request for an adult with relapsed B-cell precursor ALL
       And the drug is billed under <code>
       When the engine decides the request

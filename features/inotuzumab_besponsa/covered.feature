@@ -77,7 +77,7 @@ Feature: When Inotuzumab (Besponsa) is covered
       And the determination is investigational
 
     @near-miss
-    Scenario Outline: B-cell precursor ALL that is <status> is not the primary indication
+    Scenario Outline: B-cell precursor ALL that is neither relapsed nor refractory is not the primary indication
       Given a request for an adult with relapsed B-cell precursor ALL
       But the disease status is <status>
       And the diagnosis is coded <code>

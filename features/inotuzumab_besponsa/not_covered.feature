@@ -8,7 +8,7 @@ Feature: When Inotuzumab (Besponsa) is not covered
   Rule: A use for a condition that is not a cancer is investigational
 
     @applies
-    Scenario Outline: Treating <condition> is investigational
+    Scenario Outline: Treating a condition that is not a cancer is investigational
       Given a request for an adult with rheumatoid arthritis
       And the condition treated is <condition>, coded <code>
       When the engine decides the request
@@ -52,7 +52,7 @@ Feature: When Inotuzumab (Besponsa) is not covered
       And the decision cites clause INO-INV-UNSUPPORTED
 
     @applies
-    Scenario Outline: <lymphoma> without support is investigational
+    Scenario Outline: Other lymphomas without support are investigational
       Given a request for an adult with relapsed diffuse large B-cell lymphoma
       And the condition treated is <lymphoma>, coded <code>
       When the engine decides the request

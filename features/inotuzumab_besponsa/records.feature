@@ -70,7 +70,7 @@ Feature: Medical records for a determination
       And the missing facts are lineage
 
     @applies @reading:icd-status-conflict
-    Scenario Outline: A <code> code that contradicts a <status> status is pended for the status
+    Scenario Outline: An ALL code that contradicts the stated disease status is pended for the status
       Given a request for an adult with relapsed B-cell precursor ALL
       And the disease status is <status>
       And the diagnosis is coded <code>
@@ -88,7 +88,7 @@ Feature: Medical records for a determination
         | newly diagnosed | C91.01 |
 
     @near-miss @reading:icd-status-conflict
-    Scenario Outline: A <code> code that agrees with a <status> status is decided
+    Scenario Outline: An ALL code that agrees with the stated disease status is decided
       Given a request for an adult with relapsed B-cell precursor ALL
       And the disease status is <status>
       And the diagnosis is coded <code>
