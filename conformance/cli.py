@@ -15,14 +15,12 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 import contract
-from adapters import Adapter, AdapterOptions, AdapterSpecError, EngineError, kinds
+from adapters import AdapterOptions, AdapterSpecError, EngineError, kinds
 
 from . import __version__, paths
 from .baseline import load_baseline
@@ -194,12 +192,12 @@ def run(args: argparse.Namespace, extra: list[str]) -> int:
             file=sys.stderr,
         )
         return EXIT_UNREACHABLE
-    session = RunSession(adapter, metadata)
+    preopened = PreopenedEngine(adapter, metadata)
     try:
-        code = pytest.main(_pytest_args(args, extra), plugins=[session.preopened])
+        code = pytest.main(_pytest_args(args, extra), plugins=[preopened])
     finally:
         adapter.close()
-    return session.exit_code(int(code))
+    return _run_exit_code(int(code), preopened.results or RunResults())
 
 
 def _pytest_args(args: argparse.Namespace, extra: list[str]) -> list[str]:
@@ -235,29 +233,18 @@ def _pytest_args(args: argparse.Namespace, extra: list[str]) -> list[str]:
     return pytest_args + extra
 
 
-@dataclass
-class RunSession:
-    """What `conformance run` hands to the plugin, and what it gets back."""
-
-    adapter: Adapter
-    metadata: dict[str, Any]
-    preopened: PreopenedEngine = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.preopened = PreopenedEngine(self.adapter, self.metadata)
-
-    def exit_code(self, pytest_code: int) -> int:
-        results: RunResults = self.preopened.results or RunResults()
-        if pytest_code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-            return exit_code(results)
-        if pytest_code == pytest.ExitCode.NO_TESTS_COLLECTED:
-            return _usage("no scenario matches the filters given")
-        if pytest_code == EXIT_UNREACHABLE:
-            return EXIT_UNREACHABLE
-        if pytest_code == pytest.ExitCode.INTERRUPTED and results.scenarios:
-            # Stopped part-way (-x, Ctrl-C): what ran still decides the code.
-            return exit_code(results) or EXIT_USAGE
-        return EXIT_USAGE
+def _run_exit_code(pytest_code: int, results: RunResults) -> int:
+    """The kit's exit code for a pytest exit code and the scenario results behind it."""
+    if pytest_code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        return exit_code(results)
+    if pytest_code == pytest.ExitCode.NO_TESTS_COLLECTED:
+        return _usage("no scenario matches the filters given")
+    if pytest_code == EXIT_UNREACHABLE:
+        return EXIT_UNREACHABLE
+    if pytest_code == pytest.ExitCode.INTERRUPTED and results.scenarios:
+        # Stopped part-way (-x, Ctrl-C): what ran still decides the code.
+        return exit_code(results) or EXIT_USAGE
+    return EXIT_USAGE
 
 
 def lint_command() -> int:

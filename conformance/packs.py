@@ -209,12 +209,18 @@ def read_packs(root: Path | None = None) -> tuple[list[Pack], list[Problem]]:
 
 def load_packs() -> list[Pack]:
     """Every pack, or a :class:`KitError` naming the first problem."""
+    return list(_loaded_packs())
+
+
+@cache
+def _loaded_packs() -> tuple[Pack, ...]:
+    # Read once a process: the runner, the plugin and the steps all ask for the catalogues.
     packs, problems = read_packs()
     if problems:
         raise KitError(str(problems[0]))
     if not packs:
         raise KitError(f"{display(paths.FEATURES)}: no pack (no */clauses.yaml) found")
-    return packs
+    return tuple(packs)
 
 
 def clause_index(packs: list[Pack]) -> dict[str, Clause]:
