@@ -11,7 +11,7 @@ import json
 import time
 from typing import Any
 
-from contract import CONTRACT_VERSION
+from policy_conformance.contract import CONTRACT_VERSION
 
 from .base import AdapterOptions, JSONObject
 from .errors import EngineError, EngineUnreachable

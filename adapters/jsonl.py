@@ -21,7 +21,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 from referencing import Resource
 
-import contract
+from policy_conformance import contract
 
 from .base import AdapterOptions, JSONObject
 from .errors import AdapterError, EngineError, EngineUnreachable

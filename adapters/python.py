@@ -20,7 +20,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from contract import CONTRACT_VERSION
+from policy_conformance.contract import CONTRACT_VERSION
 
 from .base import AdapterOptions, JSONObject
 from .errors import AdapterSpecError, EngineError

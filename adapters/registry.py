@@ -21,10 +21,10 @@ ENTRY_POINT_GROUP = "policy_conformance.adapters"
 # The kit's own kinds, also declared as entry points; listed here too so that a checkout that
 # has not been installed (or whose metadata is stale) still knows them.
 _BUILTIN: dict[str, str] = {
-    "python": "adapters.python:PythonAdapter",
-    "http": "adapters.http:HttpAdapter",
-    "cli": "adapters.cli:OneShotAdapter",
-    "jsonl": "adapters.jsonl:JsonLinesAdapter",
+    "python": "policy_conformance.adapters.python:PythonAdapter",
+    "http": "policy_conformance.adapters.http:HttpAdapter",
+    "cli": "policy_conformance.adapters.cli:OneShotAdapter",
+    "jsonl": "policy_conformance.adapters.jsonl:JsonLinesAdapter",
 }
 
 AdapterFactory = Callable[[str, AdapterOptions], Adapter]

@@ -1,10 +1,11 @@
 """How fast cases cross the command-line adapters, against a bare pipe measured in the same run.
 
-Prints cases per second through the ``jsonl:`` adapter driving ``python -m reference --jsonl``,
-beside a raw JSON-lines echo: a trivial child that writes back each line it reads, driven the
-same way (encode the decide message, write a line, read a line, decode it) without the adapter.
-Their ratio is the share of a pipe's speed the adapter and the engine keep (target: 0.5 or more).
-The one-shot ``cli:`` adapter, one process per case, is the slow path and gets a smaller count.
+Prints cases per second through the ``jsonl:`` adapter driving ``python -m
+policy_conformance.reference --jsonl``, beside a raw JSON-lines echo: a trivial child that writes
+back each line it reads, driven the same way (encode the decide message, write a line, read a line,
+decode it) without the adapter. Their ratio is the share of a pipe's speed the adapter and the
+engine keep (target: 0.5 or more). The one-shot ``cli:`` adapter, one process per case, is the slow
+path and gets a smaller count.
 
 Usage: ``python benchmarks/bench_cli.py [JSONL_CASES] [ONESHOT_CASES]``. A script, not a test.
 """
@@ -19,9 +20,9 @@ from collections.abc import Callable
 
 from common import CASE, best_of, rate
 
-import reference
-from adapters import AdapterOptions, open_adapter
-from contract import violations
+from policy_conformance import reference
+from policy_conformance.adapters import AdapterOptions, open_adapter
+from policy_conformance.contract import violations
 
 ECHO = "import sys\nfor line in sys.stdin:\n    sys.stdout.write(line)\n    sys.stdout.flush()\n"
 

@@ -15,10 +15,10 @@ import json
 import httpx
 from common import CASE, rate
 
-from adapters import AdapterOptions
-from adapters.http import HttpAdapter
-from contract import violations
-from reference.server import running
+from policy_conformance.adapters import AdapterOptions
+from policy_conformance.adapters.http import HttpAdapter
+from policy_conformance.contract import violations
+from policy_conformance.reference.server import running
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,7 @@
 """How much the Python adapter costs: cases per second through it, beside a direct call loop.
 
-Calls ``reference.decide`` directly, then through ``python:reference:ReferenceEngine`` as
+Calls ``reference.decide`` directly, then through
+``python:policy_conformance.reference:ReferenceEngine`` as
 ``conformance run`` opens it (with a per-case timeout, so each call crosses to a worker thread),
 and without a timeout. No target is set for this adapter; the figures show what it costs.
 
@@ -13,10 +14,10 @@ import sys
 
 from common import CASE, best_of, rate
 
-import reference
-from adapters import AdapterOptions, open_adapter
+from policy_conformance import reference
+from policy_conformance.adapters import AdapterOptions, open_adapter
 
-SPEC = "python:reference:ReferenceEngine"
+SPEC = "python:policy_conformance.reference:ReferenceEngine"
 
 
 def main(argv: list[str]) -> int:

@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import contract
-from adapters import Adapter, JSONObject
+from policy_conformance import contract
+from policy_conformance.adapters import Adapter, JSONObject
 
 from .errors import KitError
 

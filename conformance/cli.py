@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-import contract
-from adapters import AdapterOptions, AdapterSpecError, EngineError, kinds
+from policy_conformance import contract
+from policy_conformance.adapters import AdapterOptions, AdapterSpecError, EngineError, kinds
 
 from . import __version__, paths
 from .baseline import load_baseline
@@ -206,7 +206,7 @@ def _pytest_args(args: argparse.Namespace, extra: list[str]) -> list[str]:
         "-c",
         str(RUN_INI),
         "--rootdir",
-        str(paths.KIT_ROOT),
+        str(paths.PACKAGE),
         "--adapter",
         args.adapter,
         "--engine-timeout",
@@ -278,7 +278,7 @@ def summary_command(path: Path) -> int:
 
 def serve_reference(host: str, port: int) -> int:
     # Imported here: the harness itself never depends on the reference engine.
-    from reference.server import serve
+    from policy_conformance.reference.server import serve
 
     serve(host=host, port=port)
     return 0

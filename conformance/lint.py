@@ -28,7 +28,7 @@ from .packs import Pack, Problem, read_fixtures, read_packs
 __all__ = ["STEP_MODULES", "lint", "preflight"]
 
 #: The modules that define the kit's steps, as the suite loads them.
-STEP_MODULES = ("steps.requests", "steps.decisions", "steps.contract")
+from policy_conformance.steps import MODULES as STEP_MODULES
 
 _CLAUSE, _READING, _POLARITIES = "clause:", "reading:", ("applies", "near-miss")
 _FIXTURE_STEP = re.compile(r"^a request for (?P<describes>.+)$")

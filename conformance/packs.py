@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator
 
-import contract
+from policy_conformance import contract
 
 from . import paths
 from .errors import KitError

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
-import contract
-from adapters import (
+from policy_conformance import contract
+from policy_conformance.adapters import (
     Adapter,
     AdapterError,
     AdapterOptions,
@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 #: The reference engine through the Python adapter: the target when no adapter is named.
-DEFAULT_ADAPTER = "python:reference:ReferenceEngine"
+DEFAULT_ADAPTER = "python:policy_conformance.reference:ReferenceEngine"
 
 CLAUSE_TAG = "clause:"
 READING_TAG = "reading:"

@@ -1,7 +1,7 @@
 """Generates the tables of ``contract/README.md`` from the schemas, so the docs cannot drift.
 
-``python -m contract.docs`` rewrites every generated block in the README in place;
-``python -m contract.docs --check`` exits 1 when a block is out of date (the kit's tests run it).
+``python -m policy_conformance.contract.docs`` rewrites every generated block in the README in
+place; with ``--check`` it exits 1 when a block is out of date (the kit's tests run it).
 A generated block sits between ``<!-- generated:NAME -->`` and ``<!-- /generated:NAME -->``.
 """
 
@@ -157,7 +157,10 @@ def main(argv: list[str]) -> int:
     fresh = render(current)
     if "--check" in argv:
         if fresh != current:
-            print(f"{README}: generated tables are out of date; run python -m contract.docs")
+            print(
+                f"{README}: generated tables are out of date; "
+                "run python -m policy_conformance.contract.docs"
+            )
             return 1
         return 0
     README.write_text(fresh, encoding="utf-8")

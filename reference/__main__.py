@@ -1,4 +1,4 @@
-"""``python -m reference --oneshot | --jsonl``: the reference engine as a command-line program."""
+"""``python -m policy_conformance.reference --oneshot | --jsonl``: the reference as a program."""
 
 import sys
 

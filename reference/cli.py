@@ -1,8 +1,8 @@
 """The reference engine on the command line, speaking either protocol of ``contract/PROTOCOLS.md``.
 
-``python -m reference --oneshot`` answers one case read from stdin (or, with
-``POLICY_CONFORMANCE_REQUEST=metadata``, describes itself); ``python -m reference --jsonl`` speaks
-the JSON-lines protocol on stdin and stdout until told to stop. Only the standard library and the
+``python -m policy_conformance.reference --oneshot`` answers one case read from stdin (or, with
+``POLICY_CONFORMANCE_REQUEST=metadata``, describes itself); with ``--jsonl`` it speaks the
+JSON-lines protocol on stdin and stdout until told to stop. Only the standard library and the
 contract package are used here: the engine shares no code with the harness that grades it.
 """
 
@@ -26,7 +26,7 @@ PROTOCOL_VERSION = 1
 UNSUPPORTED = 64
 PROTOCOL_BROKEN = 65
 
-_USAGE = "usage: python -m reference (--oneshot | --jsonl)\n"
+_USAGE = "usage: python -m policy_conformance.reference (--oneshot | --jsonl)\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

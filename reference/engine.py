@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, Final
 
-from contract import CONTRACT_VERSION, violations
+from policy_conformance.contract import CONTRACT_VERSION, violations
 
 from .rules import (
     DRUG_NAME,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
-import contract
+from policy_conformance import contract
 
 __all__ = [
     "CLAUSE_ORDER",

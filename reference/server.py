@@ -1,8 +1,9 @@
 """The reference engine over HTTP, as ``contract/openapi.yaml`` binds the contract.
 
-``GET /v1/metadata`` and ``POST /v1/decisions``; run it with ``python -m reference.server`` and
-point the kit at ``http:http://127.0.0.1:8000/v1``. Every answer is JSON: a body the engine
-cannot read gets a 400 rejection, never a 500, so that the server itself holds to the contract.
+``GET /v1/metadata`` and ``POST /v1/decisions``; run it with ``python -m
+policy_conformance.reference.server`` and point the kit at ``http:http://127.0.0.1:8000/v1``. Every
+answer is JSON: a body the engine cannot read gets a 400 rejection, never a 500, so that the server
+itself holds to the contract.
 """
 
 from __future__ import annotations
@@ -169,7 +170,7 @@ def running(asgi_app: ASGIApp = app, host: str = "127.0.0.1", port: int = 0) -> 
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m reference.server [--host HOST] [--port PORT]``."""
+    """``python -m policy_conformance.reference.server [--host HOST] [--port PORT]``."""
     parser = argparse.ArgumentParser(description="Serve the reference engine over HTTP.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)

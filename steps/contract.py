@@ -7,10 +7,10 @@ from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
-import contract
-from conformance.boundary import CheckedEngine, Reply
-from conformance.errors import KitError
-from conformance.packs import clause_index, load_packs
+from policy_conformance import contract
+from policy_conformance.boundary import CheckedEngine, Reply
+from policy_conformance.errors import KitError
+from policy_conformance.packs import clause_index, load_packs
 
 from .decisions import fail
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from pytest_bdd import parsers, then, when
 
-from conformance.boundary import CheckedEngine
+from policy_conformance.boundary import CheckedEngine
 
 from .language import DETERMINATIONS, MISSING_FACTS, OUTCOMES, phrase_list, term
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from conformance.errors import KitError
+from policy_conformance.errors import KitError
 
 __all__ = [
     "COMPENDIA",

@@ -11,8 +11,8 @@ from typing import Any
 
 from pytest_bdd import given, parsers
 
-from conformance.errors import KitError
-from conformance.packs import fixture_for
+from policy_conformance.errors import KitError
+from policy_conformance.packs import fixture_for
 
 from .language import COMPENDIA, LINEAGES, SIGNS, STATUSES, phrase_list, term
 

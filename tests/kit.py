@@ -36,7 +36,7 @@ def conformance(
     env: dict[str, str] | None = None,
     timeout: float = 300,
 ) -> Run:
-    """Run `python -m conformance.cli ARGS` in a subprocess, from the kit's root."""
+    """Run `python -m policy_conformance ARGS` in a subprocess, from the kit's root."""
     command = [sys.executable, "-m", "conformance.cli", *args]
     if report is not None:
         command += ["--report", str(report)]
@@ -55,6 +55,33 @@ def conformance(
     )
     loaded = json.loads(report.read_text()) if report is not None and report.exists() else None
     return Run(done.returncode, done.stdout, done.stderr, loaded)
+
+
+#: The installed package's subpackages, by the checkout folder each is built from.
+SUBPACKAGES = {
+    "adapters": "adapters",
+    "contract": "contract",
+    "reference": "reference",
+    "steps": "steps",
+    "features": "features",
+    "fixtures": "fixtures",
+}
+
+
+def package_view(destination: Path) -> Path:
+    """Lay ``policy_conformance`` out below ``destination`` as a wheel installs it, by symlinks.
+
+    Tools that read source files instead of importing (mypy) cannot see through setuptools'
+    editable finder; this view gives them the package under its installed name.
+    """
+    package = destination / "policy_conformance"
+    package.mkdir(parents=True)
+    for entry in (KIT_ROOT / "conformance").iterdir():
+        if entry.name != "__pycache__":
+            (package / entry.name).symlink_to(entry)
+    for name, folder in SUBPACKAGES.items():
+        (package / name).symlink_to(KIT_ROOT / folder, target_is_directory=True)
+    return destination
 
 
 def example(name: str) -> dict[str, Any]:

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-import contract
-from adapters import from_function
-from conformance.boundary import CheckedEngine, ContractViolation
-from conformance.errors import KitError
+from policy_conformance import contract
+from policy_conformance.adapters import from_function
+from policy_conformance.boundary import CheckedEngine, ContractViolation
+from policy_conformance.errors import KitError
 
 CASE = json.loads((contract.SCHEMA_DIR / "examples" / "case-primary-indication.json").read_text())
 DECISION = json.loads((contract.SCHEMA_DIR / "examples" / "decision-covered.json").read_text())

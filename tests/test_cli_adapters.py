@@ -20,12 +20,17 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-import contract
-import reference
-from adapters import AdapterOptions, AdapterSpecError, EngineError, EngineUnreachable, open_adapter
-from adapters.cli import OneShotAdapter
-from adapters.jsonl import PROTOCOL_SCHEMA, JsonLinesAdapter, protocol_violation
-from adapters.process import MAX_REPLY_BYTES, STDERR_TAIL_BYTES
+from policy_conformance import contract, reference
+from policy_conformance.adapters import (
+    AdapterOptions,
+    AdapterSpecError,
+    EngineError,
+    EngineUnreachable,
+    open_adapter,
+)
+from policy_conformance.adapters.cli import OneShotAdapter
+from policy_conformance.adapters.jsonl import PROTOCOL_SCHEMA, JsonLinesAdapter, protocol_violation
+from policy_conformance.adapters.process import MAX_REPLY_BYTES, STDERR_TAIL_BYTES
 from tests.kit import example
 
 FAKES = Path(__file__).resolve().parent / "fakes"

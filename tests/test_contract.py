@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-import contract
-from conformance.packs import read_fixtures
-from contract import docs
+from policy_conformance import contract
+from policy_conformance.contract import docs
+from policy_conformance.packs import read_fixtures
 
 EXAMPLES = contract.SCHEMA_DIR / "examples"
 NAMES = ("case", "decision", "rejection", "metadata")
@@ -88,7 +88,7 @@ def test_contract_versions_are_compatible_by_major() -> None:
 
 def test_readme_tables_are_generated_from_the_schemas() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "contract.docs", "--check"],
+        [sys.executable, "-m", "policy_conformance.contract.docs", "--check"],
         capture_output=True,
         text=True,
         check=False,
@@ -142,7 +142,7 @@ def _instances() -> list[tuple[contract.SchemaName, object]]:
 
 
 def test_fast_and_explaining_validators_agree() -> None:
-    from contract import _fast_validator, _validator
+    from policy_conformance.contract import _fast_validator, _validator
 
     for name, instance in _instances():
         fast = _fast_validator(name).is_valid(instance)
@@ -185,7 +185,7 @@ def _paths(node: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, 
 @settings(max_examples=300, deadline=None, database=None)
 @given(data=st.data())
 def test_fast_and_explaining_validators_agree_on_mutated_instances(data: st.DataObject) -> None:
-    from contract import _fast_validator, _validator
+    from policy_conformance.contract import _fast_validator, _validator
 
     name, original = data.draw(st.sampled_from(_instances()))
     instance = copy.deepcopy(original)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import contract
+from policy_conformance import contract
 from tests.kit import KIT_ROOT, conformance
 
 pytestmark = pytest.mark.slow

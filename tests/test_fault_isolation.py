@@ -23,8 +23,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from reference import decide, metadata
-from reference.server import running
+from policy_conformance.reference import decide, metadata
+from policy_conformance.reference.server import running
 from tests.kit import Run, conformance
 
 pytestmark = pytest.mark.slow

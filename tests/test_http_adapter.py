@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-import reference
-from adapters import (
+from policy_conformance import reference
+from policy_conformance.adapters import (
     Adapter,
     AdapterOptions,
     AdapterSpecError,
@@ -31,9 +31,9 @@ from adapters import (
     EngineUnreachable,
     open_adapter,
 )
-from adapters.http import MAX_BODY_BYTES, HttpAdapter
-from contract import violations
-from reference.server import running
+from policy_conformance.adapters.http import MAX_BODY_BYTES, HttpAdapter
+from policy_conformance.contract import violations
+from policy_conformance.reference.server import running
 from tests.kit import example
 
 #: Short enough to keep the suite fast, long enough for a loaded CI machine to answer in time.

@@ -17,9 +17,9 @@ from jsonschema import Draft202012Validator
 from jsonschema_path import SchemaPath
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
-import contract
-from contract import CONTRACT_VERSION, SCHEMA_DIR, violations
-from reference.server import MAX_REQUEST_BYTES, app, running
+from policy_conformance import contract
+from policy_conformance.contract import CONTRACT_VERSION, SCHEMA_DIR, violations
+from policy_conformance.reference.server import MAX_REQUEST_BYTES, app, running
 
 OPENAPI = SCHEMA_DIR / "openapi.yaml"
 

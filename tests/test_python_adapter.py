@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import adapters
-from adapters import AdapterOptions, AdapterSpecError, EngineError, open_adapter
+from policy_conformance import adapters
+from policy_conformance.adapters import AdapterOptions, AdapterSpecError, EngineError, open_adapter
 from tests.engines import toy
 
 CASE = {"case_id": "c-1"}

@@ -81,7 +81,7 @@ def test_junit_xml_is_written_for_ci(tmp_path: Path) -> None:
 def test_report_names_engine_and_adapter(tmp_path: Path) -> None:
     run = conformance("run", "--clause", "CON-ECHO-ID", report=tmp_path / "r.json")
     assert run.report is not None
-    assert run.report["adapter"] == "python:reference:ReferenceEngine"
+    assert run.report["adapter"] == "python:policy_conformance.reference:ReferenceEngine"
     assert run.report["engine"]["name"] == "policy-conformance reference engine"
     assert run.report["contract_version"] == "1.0"
     assert not (tmp_path / "r.json.partial").exists()

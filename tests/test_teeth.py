@@ -42,7 +42,7 @@ def test_wrong_engine_is_caught_by_its_clause(
 
 @pytest.mark.slow
 def test_every_clause_has_a_wrong_engine() -> None:
-    from conformance.packs import load_packs
+    from policy_conformance.packs import load_packs
 
     clauses = {cid for pack in load_packs() for cid in pack.clauses}
     assert clauses <= set(WRONG_ENGINES.values()), clauses - set(WRONG_ENGINES.values())

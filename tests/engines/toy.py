@@ -80,7 +80,7 @@ NOT_CALLABLE = 42
 
 def breaks_on_lymphoma(case: dict[str, Any]) -> dict[str, Any]:
     """Decides as the reference does, but crashes on every lymphoma case: some scenarios error."""
-    from reference import decide as reference_decide
+    from policy_conformance.reference import decide as reference_decide
 
     if "lymphoma" in case.get("clinical", {}).get("disease", ""):
         raise RuntimeError("rules table for lymphoma failed to load")

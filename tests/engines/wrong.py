@@ -14,8 +14,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, Final
 
-import contract
-from reference import decide
+from policy_conformance import contract
+from policy_conformance.reference import decide
 
 __all__ = [
     "WRONG_ENGINES",

@@ -17,7 +17,7 @@ import sys
 import time
 from typing import Any
 
-from reference import decide, metadata
+from policy_conformance.reference import decide, metadata
 
 
 def send(message: Any) -> None:
