@@ -37,7 +37,7 @@ def conformance(
     timeout: float = 300,
 ) -> Run:
     """Run `python -m policy_conformance ARGS` in a subprocess, from the kit's root."""
-    command = [sys.executable, "-m", "conformance.cli", *args]
+    command = [sys.executable, "-m", "policy_conformance", *args]
     if report is not None:
         command += ["--report", str(report)]
     environment = {**os.environ, **(env or {})}

@@ -57,7 +57,7 @@ def test_an_engine_that_breaks_on_some_cases_errors_them_and_keeps_the_rest(tmp_
     assert run.verdict("INO-RR-BALL") == "conformant"
     errored = [s for s in run.report["scenarios"] if s["outcome"] == "errored"]
     assert all("rules table for lymphoma failed to load" in s["message"] for s in errored)
-    assert " 30 errors " in run.out and "ERROR conformance/suite.py::" in run.out
+    assert " 30 errors " in run.out and "ERROR suite.py::" in run.out
 
 
 def test_clause_filter_runs_only_that_clause(tmp_path: Path) -> None:
@@ -235,7 +235,7 @@ def test_markdown_summary_for_the_payer(tmp_path: Path) -> None:
     assert "### Failed: Relapsed T-cell ALL is not the primary indication" in text
     assert "wrong decision: outcome: expected 'not-covered', engine answered 'covered'" in text
     again = subprocess.run(
-        [sys.executable, "-m", "conformance.cli", "summary", str(report)],
+        [sys.executable, "-m", "policy_conformance", "summary", str(report)],
         capture_output=True,
         text=True,
         check=True,

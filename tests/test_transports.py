@@ -35,7 +35,7 @@ def served_reference() -> Iterator[str]:
     """`conformance serve-reference` in a child process, as a vendor's second shell would run it."""
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "conformance.cli", "serve-reference", "--port", str(port)],
+        [sys.executable, "-m", "policy_conformance", "serve-reference", "--port", str(port)],
         cwd=KIT_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
