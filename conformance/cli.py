@@ -278,7 +278,14 @@ def summary_command(path: Path) -> int:
 
 def serve_reference(host: str, port: int) -> int:
     # Imported here: the harness itself never depends on the reference engine.
-    from policy_conformance.reference.server import serve
+    try:
+        from policy_conformance.reference.server import serve
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] not in ("uvicorn", "starlette"):
+            raise
+        raise KitError(
+            "serve-reference needs its HTTP server: install policy-conformance[serve]"
+        ) from None
 
     serve(host=host, port=port)
     return 0

@@ -9,26 +9,21 @@ scenario names exists. Each problem is listed with its file and line.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pytest_bdd.exceptions import GherkinParseError
-from pytest_bdd.gherkin_parser import get_gherkin_document
-from pytest_bdd.parser import FeatureParser
-from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
+from policy_conformance.steps import MODULES as STEP_MODULES
 
 from . import paths
-from .packs import Pack, Problem, read_fixtures, read_packs
+from .bdd_private import GherkinParseError, StepDefinition, parse_feature_text, step_definitions
+from .packs import Pack, Problem, read_fixtures, read_kit_file, read_packs
 
 __all__ = ["STEP_MODULES", "lint", "preflight"]
-
-#: The modules that define the kit's steps, as the suite loads them.
-from policy_conformance.steps import MODULES as STEP_MODULES
 
 _CLAUSE, _READING, _POLARITIES = "clause:", "reading:", ("applies", "near-miss")
 _FIXTURE_STEP = re.compile(r"^a request for (?P<describes>.+)$")
@@ -43,18 +38,25 @@ class ParsedScenario:
     renderings: list[list[tuple[str, str, int]]]
 
 
+@cache
 def parse_feature(path: Path) -> tuple[list[ParsedScenario], list[Problem]]:
-    """The scenarios of one feature file, or the problem that stops it from parsing."""
-    problems: list[Problem] = []
+    """The scenarios of one feature file, or the problem that stops it from being run.
+
+    Read once a process: the run's preflight and ``conformance lint`` both ask for it.
+    """
+    text, unreadable = read_kit_file(path)
+    if text is None:
+        return [], [unreadable] if unreadable else []
     try:
-        document = get_gherkin_document(str(path))
-        feature = FeatureParser(str(path.parent), path.name).parse()
+        parsed = parse_feature_text(path, text)
     except GherkinParseError as exc:
         return [], [
             Problem(path, f"does not parse: {exc.message} ({exc.line_content.strip()!r})", exc.line)
         ]
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [Problem(path, f"cannot be read: {exc}")]
+    if parsed is None:
+        return [], [Problem(path, "holds no Feature: (empty, or only comments)")]
+    document, feature = parsed
+    problems: list[Problem] = []
     # pytest-bdd keeps scenarios by name, so a second scenario of the same name would vanish.
     raw = [(s.name, s.location.line) for s in _raw_scenarios(document)]
     for name, count in Counter(n for n, _ in raw).items():
@@ -69,6 +71,8 @@ def parse_feature(path: Path) -> tuple[list[ParsedScenario], list[Problem]]:
                     lines[-1],
                 )
             )
+    if not raw:
+        problems.append(Problem(path, "has no scenarios", document.feature.location.line))
     scenarios = []
     for template in feature.scenarios.values():
         rule_tags = template.rule.tags if template.rule else set()
@@ -98,37 +102,37 @@ def _raw_scenarios(document: Any) -> Iterable[Any]:
 
 
 def preflight() -> list[Problem]:
-    """The quick checks ``conformance run`` makes before it starts an engine."""
-    packs, problems = read_packs()
-    for pack in packs:
-        for path in pack.features:
-            problems.extend(parse_feature(path)[1])
-    problems.extend(read_fixtures()[1])
-    if not packs and not problems:
-        problems.append(Problem(paths.FEATURES, "no pack (no */clauses.yaml) found"))
-    return problems
+    """What ``conformance run`` checks before it contacts an engine.
 
-
-def _step_definitions() -> list[StepFunctionContext]:
-    for module in STEP_MODULES:
-        importlib.import_module(module)
-    return list(step_function_context_registry.values())
+    Everything that would make a verdict wrong or a scenario fail for the kit's sake, not the
+    engine's: catalogues and fixtures that do not load, features that cannot be read or parsed,
+    a scenario outside its pack's catalogue, a step bound to no step definition, a fixture that
+    does not exist. ``conformance lint`` finds these and more.
+    """
+    return _check(coverage=False)
 
 
 def lint() -> list[Problem]:
     """Every problem with the kit's packs, features, steps and fixtures."""
+    return _check(coverage=True)
+
+
+def _check(*, coverage: bool) -> list[Problem]:
     packs, problems = read_packs()
     fixtures, fixture_problems = read_fixtures()
     problems.extend(fixture_problems)
-    definitions = _step_definitions()
+    if not packs and not problems:
+        problems.append(Problem(paths.FEATURES, "no pack (no */clauses.yaml) found"))
+    definitions = step_definitions(STEP_MODULES)
     for pack in packs:
-        problems.extend(_lint_pack(pack, definitions, set(fixtures)))
+        problems.extend(_lint_pack(pack, definitions, set(fixtures), coverage=coverage))
     return problems
 
 
 def _lint_pack(
-    pack: Pack, definitions: list[StepFunctionContext], fixtures: set[str]
+    pack: Pack, definitions: list[StepDefinition], fixtures: set[str], *, coverage: bool
 ) -> list[Problem]:
+    """The pack's problems; with ``coverage``, also the ones that leave a clause under-tested."""
     problems: list[Problem] = []
     polarity_seen: dict[str, set[str]] = defaultdict(set)
     readings_seen: set[str] = set()
@@ -142,6 +146,7 @@ def _lint_pack(
             where = f"scenario {scenario.name!r}"
             clauses = sorted(t[len(_CLAUSE) :] for t in scenario.tags if t.startswith(_CLAUSE))
             polarity = sorted(t for t in scenario.tags if t in _POLARITIES)
+            # A scenario without exactly one catalogued clause would count towards no verdict.
             if len(clauses) != 1:
                 problems.append(
                     Problem(
@@ -160,6 +165,9 @@ def _lint_pack(
                             scenario.line,
                         )
                     )
+            problems.extend(_lint_steps(path, scenario, definitions, fixtures))
+            if not coverage:
+                continue
             if len(polarity) != 1:
                 problems.append(
                     Problem(
@@ -181,7 +189,16 @@ def _lint_pack(
                                 scenario.line,
                             )
                         )
-            problems.extend(_lint_steps(path, scenario, definitions, fixtures))
+    if coverage:
+        problems.extend(_coverage_problems(pack, polarity_seen, readings_seen))
+    return problems
+
+
+def _coverage_problems(
+    pack: Pack, polarity_seen: dict[str, set[str]], readings_seen: set[str]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    catalogue = pack.directory / "clauses.yaml"
     for clause in pack.clauses.values():
         seen = polarity_seen.get(clause.id, set())
         if "applies" not in seen:
@@ -206,7 +223,7 @@ def _lint_pack(
 
 
 def _lint_steps(
-    path: Path, scenario: ParsedScenario, definitions: list[StepFunctionContext], fixtures: set[str]
+    path: Path, scenario: ParsedScenario, definitions: list[StepDefinition], fixtures: set[str]
 ) -> list[Problem]:
     problems: list[Problem] = []
     reported: set[int] = set()

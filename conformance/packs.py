@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -36,8 +37,15 @@ __all__ = [
     "load_fixtures",
     "load_packs",
     "read_fixtures",
+    "read_kit_file",
     "read_packs",
 ]
+
+#: The largest kit file read: packs are a few kilobytes, so anything near this is not a pack.
+MAX_FILE_BYTES = 1 << 20
+#: The most nodes one YAML document may expand to once its aliases are followed: a catalogue has
+#: a few hundred, while a "billion laughs" document of nested aliases would have billions.
+MAX_YAML_NODES = 100_000
 
 
 @dataclass(frozen=True)
@@ -108,18 +116,79 @@ def display(path: Path) -> str:
         return str(path)
 
 
-def _read_yaml(path: Path) -> tuple[Any, Problem | None]:
+def read_kit_file(path: Path) -> tuple[str | None, Problem | None]:
+    """The text of one of the kit's files, or the problem that stops it from being read.
+
+    Only regular files are opened (a FIFO or a folder named like a feature would block or fail),
+    only up to :data:`MAX_FILE_BYTES`, and only as UTF-8.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return None, Problem(path, "cannot be read: not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            return None, Problem(path, f"cannot be read: larger than {MAX_FILE_BYTES} bytes")
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return None, Problem(path, f"cannot be read: {exc.strerror}")
+    if len(data) > MAX_FILE_BYTES:
+        return None, Problem(path, f"cannot be read: larger than {MAX_FILE_BYTES} bytes")
     try:
-        return yaml.safe_load(text), None
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, Problem(path, f"cannot be read: not UTF-8 ({exc.reason})", line)
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses a document expanding to more than MAX_YAML_NODES nodes.
+
+    Each node's weight is the number of nodes it stands for once aliases are followed; an alias
+    adds the whole weight of its anchor again, so nested aliases are counted as they would expand,
+    without ever expanding them.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._weights: dict[int, int] = {}
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        node = super().compose_node(parent, index)
+        if node is None or id(node) in self._weights:  # an alias: its anchor is already weighed
+            return node
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        else:
+            children = []
+        weight = 1 + sum(self._weights.get(id(child), 1) for child in children)
+        if weight > MAX_YAML_NODES:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"expands to more than {MAX_YAML_NODES} nodes once its aliases are followed",
+                node.start_mark,
+            )
+        self._weights[id(node)] = weight
+        return node
+
+
+def _read_yaml(path: Path) -> tuple[Any, Problem | None]:
+    text, problem = read_kit_file(path)
+    if text is None:
+        return None, problem
+    loader = _BoundedLoader(text)
+    try:
+        return loader.get_single_data(), None
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         return None, Problem(path, f"is not valid YAML: {exc.problem}", line)
     except yaml.YAMLError as exc:
         return None, Problem(path, f"is not valid YAML: {exc}")
+    finally:
+        loader.dispose()
 
 
 @cache
@@ -178,7 +247,13 @@ def _pack_from(path: Path, data: Any) -> tuple[Pack | None, list[Problem]]:
 
 def read_packs(root: Path | None = None) -> tuple[list[Pack], list[Problem]]:
     """Every pack below ``features/``, and every problem found on the way."""
-    root = root or paths.FEATURES
+    packs, problems = _read_packs(root or paths.FEATURES)
+    return list(packs), list(problems)
+
+
+@cache
+def _read_packs(root: Path) -> tuple[tuple[Pack, ...], tuple[Problem, ...]]:
+    # Read once a process: the preflight, the plugin and the steps all ask for the catalogues.
     packs: list[Pack] = []
     problems: list[Problem] = []
     for path in sorted(root.glob("*/clauses.yaml")):
@@ -204,7 +279,7 @@ def read_packs(root: Path | None = None) -> tuple[list[Pack], list[Problem]]:
                     )
                 )
             seen[clause_id] = pack.id
-    return packs, problems
+    return tuple(packs), tuple(problems)
 
 
 def load_packs() -> list[Pack]:
@@ -214,7 +289,6 @@ def load_packs() -> list[Pack]:
 
 @cache
 def _loaded_packs() -> tuple[Pack, ...]:
-    # Read once a process: the runner, the plugin and the steps all ask for the catalogues.
     packs, problems = read_packs()
     if problems:
         raise KitError(str(problems[0]))
@@ -244,7 +318,12 @@ def _fixture_files(root: Path) -> Iterator[Path]:
 
 def read_fixtures(root: Path | None = None) -> tuple[dict[str, Fixture], list[Problem]]:
     """Every fixture, keyed by what it describes (lower case), and every problem found."""
-    root = root or paths.FIXTURES
+    fixtures, problems = _read_fixtures(root or paths.FIXTURES)
+    return dict(fixtures), list(problems)
+
+
+@cache
+def _read_fixtures(root: Path) -> tuple[dict[str, Fixture], tuple[Problem, ...]]:
     fixtures: dict[str, Fixture] = {}
     problems: list[Problem] = []
     for path in _fixture_files(root):
@@ -271,7 +350,7 @@ def read_fixtures(root: Path | None = None) -> tuple[dict[str, Fixture], list[Pr
             )
             continue
         fixtures[key] = Fixture(path.stem, describes, path, case)
-    return fixtures, problems
+    return fixtures, tuple(problems)
 
 
 @cache

@@ -8,10 +8,33 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
+
+#: The distributions whose pytest plugins a run of the kit needs; every other installed plugin
+#: (schemathesis, hypothesis, xdist, ...) is kept out of the kit's child runs, where loading them
+#: would cost more than the run itself.
+RUN_PLUGIN_DISTRIBUTIONS = ("pytest-bdd", "policy-conformance")
+
+
+@cache
+def run_environment() -> dict[str, str]:
+    """The environment of a child run: only the kit's own pytest plugins, named explicitly."""
+    plugins = sorted(
+        point.value
+        for point in entry_points(group="pytest11")
+        if point.dist is not None and point.dist.name in RUN_PLUGIN_DISTRIBUTIONS
+    )
+    assert len(plugins) == len(RUN_PLUGIN_DISTRIBUTIONS), plugins
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
+    environment.pop("CONFORMANCE_ADAPTER", None)
+    environment["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    environment["PYTEST_ADDOPTS"] = " ".join(f"-p {plugin}" for plugin in plugins)
+    return environment
 
 
 @dataclass
@@ -40,8 +63,7 @@ def conformance(
     command = [sys.executable, "-m", "policy_conformance", *args]
     if report is not None:
         command += ["--report", str(report)]
-    environment = {**os.environ, **(env or {})}
-    environment.pop("CONFORMANCE_ADAPTER", None)
+    environment = {**run_environment(), **(env or {})}
     if kit_root is not None:
         environment["CONFORMANCE_KIT_ROOT"] = str(kit_root)
     done = subprocess.run(

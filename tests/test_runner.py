@@ -58,7 +58,9 @@ def test_an_engine_that_breaks_on_some_cases_errors_them_and_keeps_the_rest(tmp_
     assert run.verdict("INO-RR-BALL") == "conformant"
     errored = [s for s in run.report["scenarios"] if s["outcome"] == "errored"]
     assert all("rules table for lymphoma failed to load" in s["message"] for s in errored)
-    assert " 30 errors " in run.out and re.search(r"^ERROR \S*suite.py::", run.out, re.M)
+    assert " 30 errors " in run.out
+    # pytest's own summary says ERROR too (the node id's folder depends on how the kit is installed)
+    assert re.search(r"^ERROR \S*suite\.py::", run.out, re.MULTILINE), run.out[-2000:]
 
 
 def test_clause_filter_runs_only_that_clause(tmp_path: Path) -> None:

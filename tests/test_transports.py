@@ -91,15 +91,29 @@ def test_suite_passes_over_one_shot_commands(tmp_path: Path) -> None:
     _all_conformant(conformance("run", "--adapter", spec, report=tmp_path / "r.json"))
 
 
+@pytest.fixture
+def refusing_port() -> Iterator[int]:
+    """A loopback port bound but not listening: connections are refused, and nobody can take it."""
+    with socket.socket() as bound:
+        bound.bind(("127.0.0.1", 0))
+        yield int(bound.getsockname()[1])
+
+
+# The port is filled in by the test, not at collection: pytest-xdist's workers each collect the
+# suite and must find the same test ids.
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        (f"http:http://127.0.0.1:{_free_port()}/v1", "the engine cannot be reached: http:"),
+        ("http:http://127.0.0.1:{port}/v1", "the engine cannot be reached: http:"),
         ("jsonl:/nonexistent/engine --jsonl", "the engine cannot be reached: jsonl:"),
         ("cli:/nonexistent/engine", "the engine cannot be reached: cli:"),
     ],
+    ids=["http", "jsonl", "cli"],
 )
-def test_an_engine_that_cannot_be_reached_exits_3_with_one_line(spec: str, message: str) -> None:
+def test_an_engine_that_cannot_be_reached_exits_3_with_one_line(
+    spec: str, message: str, refusing_port: int
+) -> None:
+    spec = spec.format(port=refusing_port)
     run = conformance("run", "--adapter", spec, "--connect-timeout", "2")
     assert run.code == 3, run.out[-2000:] + run.err
     assert message in run.err

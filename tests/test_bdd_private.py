@@ -1,0 +1,74 @@
+"""The pytest-bdd internals in ``conformance/bdd_private.py`` still work, in the pinned range."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+
+from policy_conformance import bdd_private
+from policy_conformance.steps import MODULES
+from tests.kit import KIT_ROOT
+
+
+def test_the_installed_pytest_bdd_is_in_the_supported_range() -> None:
+    assert version("pytest-bdd") in SpecifierSet(bdd_private.SUPPORTED_PYTEST_BDD)
+
+
+def test_the_package_requires_exactly_the_supported_range() -> None:
+    project = tomllib.loads((KIT_ROOT / "pyproject.toml").read_text())["project"]
+    required = [Requirement(r) for r in project["dependencies"]]
+    (bdd,) = [r for r in required if r.name == "pytest-bdd"]
+    assert bdd.specifier == SpecifierSet(bdd_private.SUPPORTED_PYTEST_BDD)
+
+
+def test_the_kit_steps_are_found_and_match_by_keyword() -> None:
+    definitions = bdd_private.step_definitions(MODULES)
+
+    def bound(keyword: str, text: str) -> bool:
+        return any(d.type in (keyword, None) and d.parser.is_matching(text) for d in definitions)
+
+    assert bound("when", "the engine decides the request")
+    assert not bound("given", "the engine decides the request")
+    assert not bound("when", "the engine rules")
+
+
+def test_a_feature_is_parsed_from_its_text_with_outlines_rendered(tmp_path: Path) -> None:
+    text = (
+        "Feature: Parsing\n"
+        "  @clause:X\n"
+        "  Rule: One\n"
+        "    Scenario Outline: Two <n>\n"
+        "      Given <n> things\n"
+        "      Examples:\n"
+        "        | n |\n"
+        "        | 1 |\n"
+        "        | 2 |\n"
+    )
+    parsed = bdd_private.parse_feature_text(tmp_path / "p.feature", text)
+    assert parsed is not None
+    document, feature = parsed
+    (template,) = feature.scenarios.values()
+    assert template.rule.tags == {"clause:X"}
+    rendered = [
+        [s.name for s in template.render(c).steps]
+        for examples in template.examples
+        for c in examples.as_contexts()
+    ]
+    assert rendered == [["1 things"], ["2 things"]]
+    assert document.feature.children[0].rule is not None
+
+
+def test_text_without_a_feature_and_text_that_is_not_gherkin() -> None:
+    assert bdd_private.parse_feature_text(Path("e.feature"), "# only a comment\n") is None
+    try:
+        bdd_private.parse_feature_text(
+            Path("b.feature"), "Feature: x\n  Scenario: y\n    Given a\n    Whan z\n"
+        )
+    except bdd_private.GherkinParseError as exc:
+        assert exc.line == 4
+    else:
+        raise AssertionError("text that is not Gherkin parsed")

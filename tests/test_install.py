@@ -1,0 +1,80 @@
+"""The kit installed from its wheel, as a user gets it: one package, usable from any folder.
+
+The slow tests share one fresh virtual environment outside the checkout, holding the wheel and
+what it requires, nothing else.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.install import (
+    build_wheel,
+    fresh_environment,
+    installed_top_level,
+    run_clean,
+    vendor_project,
+)
+from tests.kit import KIT_ROOT
+
+#: The README's contributor commands, which .ci/run must run as written.
+CONTRIBUTOR_COMMANDS = ('python -m pip install -e ".[dev]"', "python -m pytest -n 2")
+
+
+def test_ci_runs_the_readme_contributor_commands() -> None:
+    readme = (KIT_ROOT / "README.md").read_text()
+    ci = [line.strip() for line in (KIT_ROOT / ".ci" / "run").read_text().splitlines()]
+    for command in CONTRIBUTOR_COMMANDS:
+        assert f"`{command}`" in readme, command
+        assert any(line.startswith(f"{command} ") or line == command for line in ci), command
+
+
+@pytest.fixture(scope="module")
+def kit_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The python of a fresh environment holding the kit's wheel (no extras)."""
+    wheel = build_wheel(tmp_path_factory.mktemp("wheel"))
+    return fresh_environment(tmp_path_factory.mktemp("venv") / "kit", str(wheel))
+
+
+@pytest.mark.slow
+def test_the_wheel_installs_one_top_level_package(kit_python: Path) -> None:
+    assert installed_top_level(kit_python, "policy-conformance") == {"policy_conformance"}
+
+
+@pytest.mark.slow
+def test_the_installed_kit_runs_from_an_empty_folder(kit_python: Path, tmp_path: Path) -> None:
+    conformance = str(kit_python.with_name("conformance"))
+    jsonl = f"jsonl:{kit_python} -m policy_conformance.reference --jsonl"
+    for command in (
+        [conformance, "run"],
+        [conformance, "lint"],
+        [conformance, "run", "--adapter", jsonl],
+    ):
+        done = run_clean(command, tmp_path)
+        assert done.returncode == 0, f"{command}: {done.stdout[-3000:]}{done.stderr}"
+    assert "scenarios: 105 passed, 0 failed, 0 errored, 0 skipped" in done.stdout
+    assert list(tmp_path.iterdir()) == [], "a run wrote into the folder it was started from"
+
+
+@pytest.mark.slow
+def test_serve_reference_without_its_extra_says_what_to_install(
+    kit_python: Path, tmp_path: Path
+) -> None:
+    done = run_clean([str(kit_python.with_name("conformance")), "serve-reference"], tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "conformance: error: serve-reference needs its HTTP server: "
+        "install policy-conformance[serve]"
+    ]
+
+
+@pytest.mark.slow
+def test_a_vendor_project_beside_the_kit_runs_its_own_pytest(
+    kit_python: Path, tmp_path: Path
+) -> None:
+    project = vendor_project(tmp_path)
+    done = run_clean([str(kit_python), "-m", "pytest", "-q"], project)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "2 passed" in done.stdout
