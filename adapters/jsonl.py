@@ -209,9 +209,13 @@ class JsonLinesAdapter:
         try:
             # One level more than an answer may nest: the message wraps the answer.
             message = load_json(line, MAX_NESTING + 1)
-        except TooDeeplyNested as exc:
+        except TooDeeplyNested:
             # A whole line came back, so the session is still in step: only this answer is bad.
-            raise AnswerTooDeep(self.spec, f"the engine {verb} with a line where {exc}") from None
+            raise AnswerTooDeep(
+                self.spec,
+                f"the engine {verb} with an answer that nests arrays and objects more than "
+                f"{MAX_NESTING} deep",
+            ) from None
         except ValueError as exc:
             raise self._lose(
                 f"the engine {verb} with a line that is not JSON ({exc}); "
