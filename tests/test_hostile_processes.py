@@ -10,12 +10,12 @@ import shlex
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from policy_conformance.adapters import Adapter, AdapterOptions, EngineError, open_adapter
+from policy_conformance.adapters import Adapter, AdapterOptions, EngineError
 from policy_conformance.adapters.errors import AnswerTooDeep
 from tests.kit import KIT_ROOT
 from tests.test_cli_adapters import gone, grandchild_pid
@@ -31,26 +31,18 @@ def hostile(protocol: str, *args: str) -> str:
     return f"{protocol}:{shlex.join(argv)}"
 
 
-@pytest.fixture
-def opened() -> Iterator[list[Adapter]]:
-    adapters: list[Adapter] = []
-    yield adapters
-    for adapter in adapters:
-        adapter.close()
-
-
-def engine(spec: str, opened: list[Adapter], options: AdapterOptions = PATIENT) -> Adapter:
-    adapter = open_adapter(spec, options)
-    opened.append(adapter)
-    return adapter
+def engine(
+    spec: str, adapter_for: Callable[..., Adapter], options: AdapterOptions = PATIENT
+) -> Adapter:
+    return adapter_for(spec, options)
 
 
 @pytest.mark.parametrize("protocol", ["jsonl", "cli"])
 def test_a_grandchild_that_left_the_group_ends_with_its_engine(
-    protocol: str, tmp_path: Path, opened: list[Adapter]
+    protocol: str, tmp_path: Path, adapter_for: Callable[..., Adapter]
 ) -> None:
     pid_file = tmp_path / "grandchild.pid"
-    adapter = engine(hostile(protocol, "escapes", str(pid_file)), opened)
+    adapter = engine(hostile(protocol, "escapes", str(pid_file)), adapter_for)
     assert adapter.decide(CASE)["case_id"] == CASE["case_id"]
     adapter.close()
     assert gone([grandchild_pid(pid_file)])
@@ -58,25 +50,29 @@ def test_a_grandchild_that_left_the_group_ends_with_its_engine(
 
 @pytest.mark.parametrize("protocol", ["jsonl", "cli"])
 def test_a_grandchild_that_left_the_group_ends_on_a_timeout(
-    protocol: str, tmp_path: Path, opened: list[Adapter]
+    protocol: str, tmp_path: Path, adapter_for: Callable[..., Adapter]
 ) -> None:
     pid_file = tmp_path / "grandchild.pid"
-    adapter = engine(hostile(protocol, "escapes-and-hangs", str(pid_file)), opened, QUICK)
+    adapter = engine(hostile(protocol, "escapes-and-hangs", str(pid_file)), adapter_for, QUICK)
     with pytest.raises(EngineError, match=r"no answer within 0\.5 s"):
         adapter.decide(CASE)
     assert gone([grandchild_pid(pid_file)])
 
 
 @pytest.mark.parametrize("protocol", ["jsonl", "cli"])
-def test_a_trickled_answer_is_held_to_the_deadline(protocol: str, opened: list[Adapter]) -> None:
-    adapter = engine(hostile(protocol, "trickles"), opened, QUICK)
+def test_a_trickled_answer_is_held_to_the_deadline(
+    protocol: str, adapter_for: Callable[..., Adapter]
+) -> None:
+    adapter = engine(hostile(protocol, "trickles"), adapter_for, QUICK)
     with pytest.raises(EngineError, match=r"no answer within 0\.5 s"):
         adapter.decide(CASE)
 
 
 @pytest.mark.parametrize("protocol", ["jsonl", "cli"])
-def test_an_answer_nested_too_deep_is_refused(protocol: str, opened: list[Adapter]) -> None:
-    adapter = engine(hostile(protocol, "nests"), opened)
+def test_an_answer_nested_too_deep_is_refused(
+    protocol: str, adapter_for: Callable[..., Adapter]
+) -> None:
+    adapter = engine(hostile(protocol, "nests"), adapter_for)
     with pytest.raises(AnswerTooDeep, match="more than 64 deep"):
         adapter.decide(CASE)
 

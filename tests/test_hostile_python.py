@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -33,20 +33,10 @@ PATIENT = AdapterOptions(timeout=10.0, connect_timeout=10.0)
 KINDS = ["python", "pyproc"]
 
 
-@pytest.fixture
-def opened() -> Iterator[list[Adapter]]:
-    adapters: list[Adapter] = []
-    yield adapters
-    for adapter in adapters:
-        adapter.close()
-
-
 def engine(
-    kind: str, name: str, opened: list[Adapter], options: AdapterOptions = PATIENT
+    kind: str, name: str, adapter_for: Callable[..., Adapter], options: AdapterOptions = PATIENT
 ) -> Adapter:
-    adapter = open_adapter(f"{kind}:tests.engines.hostile:{name}", options)
-    opened.append(adapter)
-    return adapter
+    return adapter_for(f"{kind}:tests.engines.hostile:{name}", options)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -60,9 +50,9 @@ def engine(
     ],
 )
 def test_a_base_exception_from_decide_is_an_engine_error(
-    kind: str, name: str, message: str, opened: list[Adapter]
+    kind: str, name: str, message: str, adapter_for: Callable[..., Adapter]
 ) -> None:
-    adapter = engine(kind, name, opened)
+    adapter = engine(kind, name, adapter_for)
     with pytest.raises(EngineError, match=message.replace("(", r"\(").replace(")", r"\)")):
         adapter.decide(CASE)
     # The kit goes on: the same adapter takes the next case.
@@ -71,8 +61,10 @@ def test_a_base_exception_from_decide_is_an_engine_error(
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_sys_exit_in_metadata_is_an_engine_error(kind: str, opened: list[Adapter]) -> None:
-    adapter = engine(kind, "ExitsInMetadata", opened)
+def test_sys_exit_in_metadata_is_an_engine_error(
+    kind: str, adapter_for: Callable[..., Adapter]
+) -> None:
+    adapter = engine(kind, "ExitsInMetadata", adapter_for)
     with pytest.raises(EngineError, match=r"sys\.exit"):
         adapter.metadata()
 
@@ -88,27 +80,31 @@ def test_an_engine_that_exits_when_loaded_is_unreachable(kind: str) -> None:
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("name", ["nests_deeply", "refers_to_itself"])
 def test_an_answer_nested_too_deep_is_refused_without_recursion_error(
-    kind: str, name: str, opened: list[Adapter]
+    kind: str, name: str, adapter_for: Callable[..., Adapter]
 ) -> None:
-    adapter = engine(kind, name, opened)
+    adapter = engine(kind, name, adapter_for)
     with pytest.raises(EngineError, match="more than 64 deep"):
         adapter.decide(CASE)
 
 
-def test_an_answer_nested_too_deep_is_a_contract_violation(opened: list[Adapter]) -> None:
-    checked = CheckedEngine(engine("python", "nests_deeply", opened))
+def test_an_answer_nested_too_deep_is_a_contract_violation(
+    adapter_for: Callable[..., Adapter],
+) -> None:
+    checked = CheckedEngine(engine("python", "nests_deeply", adapter_for))
     with pytest.raises(ContractViolation, match="more than 64 deep"):
         checked.send(CASE)
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_nan_in_an_answer_is_not_json(kind: str, opened: list[Adapter]) -> None:
+def test_nan_in_an_answer_is_not_json(kind: str, adapter_for: Callable[..., Adapter]) -> None:
     with pytest.raises(EngineError, match="not JSON"):
-        engine(kind, "answers_nan", opened).decide(CASE)
+        engine(kind, "answers_nan", adapter_for).decide(CASE)
 
 
-def test_a_spinning_engine_is_reported_hung_at_the_deadline(opened: list[Adapter]) -> None:
-    adapter = engine("python", "spins", opened, QUICK)
+def test_a_spinning_engine_is_reported_hung_at_the_deadline(
+    adapter_for: Callable[..., Adapter],
+) -> None:
+    adapter = engine("python", "spins", adapter_for, QUICK)
     try:
         with pytest.raises(EngineError, match=r"no answer within 0\.5 s; the engine is hung"):
             adapter.decide(HANGING_CASE)
@@ -119,16 +115,18 @@ def test_a_spinning_engine_is_reported_hung_at_the_deadline(opened: list[Adapter
 
 
 def test_an_isolated_engine_that_hangs_is_killed_and_the_next_case_runs(
-    opened: list[Adapter],
+    adapter_for: Callable[..., Adapter],
 ) -> None:
-    adapter = engine("pyproc", "spins", opened, QUICK)
+    adapter = engine("pyproc", "spins", adapter_for, QUICK)
     with pytest.raises(EngineError, match=r"no answer within 0\.5 s"):
         adapter.decide(HANGING_CASE)
     assert adapter.decide(CASE)["case_id"] == "hostile-1"
 
 
-def test_os_exit_in_an_isolated_engine_errors_only_that_case(opened: list[Adapter]) -> None:
-    adapter = engine("pyproc", "ends_the_process", opened)
+def test_os_exit_in_an_isolated_engine_errors_only_that_case(
+    adapter_for: Callable[..., Adapter],
+) -> None:
+    adapter = engine("pyproc", "ends_the_process", adapter_for)
     with pytest.raises(EngineError, match="closed its output"):
         adapter.decide(CASE)
 
