@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +25,7 @@ from policy_conformance.adapters import (
 )
 from policy_conformance.boundary import CheckedEngine, ContractViolation
 from tests.engines import hostile
-from tests.kit import KIT_ROOT, example
+from tests.kit import KIT_ROOT, conformance, example
 
 CASE = {**example("case-primary-indication"), "case_id": "hostile-1"}
 HANGING_CASE = {**CASE, "case_id": hostile.SPIN_ON}
@@ -172,3 +173,21 @@ def test_a_thread_the_engine_leaves_running_does_not_hold_up_the_exit() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "closed"
+
+
+@pytest.mark.slow
+def test_a_run_whose_engine_calls_sys_exit_zero_errors_and_does_not_exit_0(
+    tmp_path: Path,
+) -> None:
+    run = conformance(
+        "run",
+        "--adapter",
+        "python:tests.engines.hostile:exits_zero",
+        "--clause",
+        "INO-RR-BALL",
+        report=tmp_path / "report.json",
+    )
+    assert run.code == 4, run.out + run.err
+    assert run.report is not None
+    outcomes = {scenario["outcome"] for scenario in run.report["scenarios"]}
+    assert outcomes == {"errored"}
