@@ -95,11 +95,12 @@ class HttpAdapter:
 
     def metadata(self) -> JSONObject:
         if self._metadata is None:
-            status, body = self._exchange("GET", "metadata", None, self._connect_timeout)
+            status, body = self._exchange("GET", "metadata", None, self._timeout)
             if status != 200:
                 self._fail(f"GET metadata answered HTTP {status}", body)
             self._metadata = self._json_object(body, "the metadata")
-        return self._redacted(self._metadata)
+        metadata: JSONObject = self._redacted(self._metadata)
+        return metadata
 
     def decide(self, case: JSONObject) -> JSONObject:
         # allow_nan=False: NaN is not JSON, and an engine must never be sent what it cannot parse.
@@ -109,7 +110,8 @@ class HttpAdapter:
             what = "the decision" if status == 200 else f"the HTTP {status} rejection"
             reply = self._json_object(body, what)
             self._check_in_step(case, reply)
-            return self._redacted(reply)
+            redacted: JSONObject = self._redacted(reply)
+            return redacted
         if status >= 500:
             self._fail(f"HTTP {status}", body)
         if status in (401, 403):

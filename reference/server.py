@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import logging
+import math
 import socket
 import threading
 import time
@@ -267,7 +268,7 @@ def _config(
         http=protocol,
         # Requests under way at once; beyond it uvicorn answers 503 rather than queue them.
         limit_concurrency=max_connections,
-        timeout_keep_alive=headers_timeout,
+        timeout_keep_alive=math.ceil(headers_timeout),
         **settings,
     )
     for name in ("uvicorn.error", "uvicorn.access"):
