@@ -15,6 +15,7 @@ Ctrl-C stays the kit's. What a thread cannot do, and why ``pyproc:`` exists, is 
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
 import json
@@ -82,8 +83,7 @@ class PythonAdapter:
             if callable(close) and self._engine is not self._decide:
                 self._call(close)
         finally:
-            if self._worker is not None:
-                self._worker.release_lingering(LINGER_GRACE)
+            release_lingering(LINGER_GRACE)
 
     def _call(self, function: Callable[..., Any], *args: Any, timeout: float | None = None) -> Any:
         if self._worker is None or self._worker.stuck:
@@ -177,7 +177,7 @@ class _Worker:
     is a daemon, so it does not keep the kit alive. An engine stuck in C code that holds the GIL
     (a long regular expression, a C extension that never releases it) stops every thread, the
     kit's included, until it lets go: the deadline is noticed only then. A thread the engine
-    starts itself, not as a daemon, would hold up the kit's exit; :meth:`release_lingering`
+    starts itself, not as a daemon, would hold up the kit's exit; :func:`release_lingering`
     gives such threads a bounded moment and then lets the interpreter exit without them. None
     of this stops an in-process engine from touching the kit's memory: ``pyproc:`` runs the
     engine in a child process for a hard limit.
@@ -185,15 +185,11 @@ class _Worker:
 
     def __init__(self) -> None:
         self.stuck = False
-        self._spawned: list[threading.Thread] = []
         self._jobs: queue.SimpleQueue[tuple[Callable[[], Any], queue.SimpleQueue[Any]]] = (
             queue.SimpleQueue()
         )
         threading.Thread(target=self._serve, name="python-engine", daemon=True).start()
-        # threading's own exit hook runs before it joins non-daemon threads: the moment to let go.
-        register = getattr(threading, "_register_atexit", None)
-        if register is not None:
-            register(self.release_lingering, LINGER_GRACE)
+        _release_at_exit()
 
     def _serve(self) -> None:
         while True:
@@ -204,9 +200,9 @@ class _Worker:
             except BaseException as exc:
                 answer.put((False, exc))
             finally:
-                self._spawned += [
+                _spawned.extend(
                     t for t in threading.enumerate() if t not in before and not t.daemon
-                ]
+                )
 
     def run(
         self, spec: str, timeout: float | None, function: Callable[..., Any], *args: Any
@@ -228,19 +224,36 @@ class _Worker:
             raise value
         return value
 
-    def release_lingering(self, grace: float) -> None:
-        """Wait up to ``grace`` seconds for threads the engine started; then stop waiting for them.
 
-        A non-daemon thread cannot be stopped, only no longer waited for: it is marked a daemon
-        and taken off the list the interpreter joins at exit (CPython 3.11 and 3.12; later
-        versions keep that list out of reach, and there such a thread still delays the exit).
-        """
-        deadline = time.monotonic() + grace
-        for thread in self._spawned:
-            thread.join(max(0.0, deadline - time.monotonic()))
-            if thread.is_alive():
-                _stop_waiting_for(thread)
-        self._spawned = [t for t in self._spawned if t.is_alive()]
+#: Non-daemon threads that engines started during their calls, in this process.
+_spawned: list[threading.Thread] = []
+_release_registered = False
+
+
+def release_lingering(grace: float) -> None:
+    """Wait up to ``grace`` seconds in all for threads engines started; then stop waiting for them.
+
+    A non-daemon thread cannot be stopped, only no longer waited for: it is marked a daemon
+    and taken off the list the interpreter joins at exit (CPython 3.11 and 3.12; later
+    versions keep that list out of reach, and there such a thread still delays the exit).
+    """
+    deadline = time.monotonic() + grace
+    for thread in list(_spawned):
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            _stop_waiting_for(thread)
+    _spawned[:] = [t for t in _spawned if t.is_alive() and not t.daemon]
+
+
+def _release_at_exit() -> None:
+    # threading's own exit hook runs before it joins non-daemon threads: the moment to let go.
+    global _release_registered
+    register = getattr(threading, "_register_atexit", None)
+    if _release_registered or register is None:
+        return
+    with contextlib.suppress(RuntimeError):  # the interpreter is already shutting down
+        register(release_lingering, LINGER_GRACE)
+        _release_registered = True
 
 
 def _stop_waiting_for(thread: threading.Thread) -> None:

@@ -37,6 +37,10 @@ class Reply:
         return self.kind == "decision"
 
 
+# A runaway answer can break the schema in thousands of places; the first few say enough.
+_SHOWN_VIOLATIONS = 20
+
+
 def _show(data: Any) -> str:
     # An answer may run to megabytes: a message quotes its beginning and says what it left out.
     return shorten(json.dumps(data, sort_keys=True))
@@ -84,7 +88,7 @@ class CheckedEngine:
             raise ContractViolation(
                 f"{self.spec} answered case {case.get('case_id')!r} with a {kind} that breaks "
                 f"contract/{kind}.schema.json:\n"
-                + "\n".join(f"  {v}" for v in violations)
+                + "\n".join(f"  {shorten(str(v))}" for v in violations[:_SHOWN_VIOLATIONS])
                 + f"\nthe {kind}: {_show(body)}"
             )
         return Reply(kind, body)

@@ -33,8 +33,6 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from policy_conformance.adapters.limits import TooDeeplyNested, check_nesting
-
 from . import decide, metadata
 
 __all__ = [
@@ -43,6 +41,7 @@ __all__ = [
     "HEADERS_TIMEOUT",
     "LOG_RECORDS_PER_SECOND",
     "MAX_CONNECTIONS",
+    "MAX_NESTING",
     "MAX_REQUEST_BYTES",
     "app",
     "running",
@@ -58,6 +57,9 @@ MAX_REQUEST_BYTES = 1024 * 1024
 
 #: How much of an oversized body is read and dropped so that the client sees the 413.
 _DRAIN_BYTES = 16 * MAX_REQUEST_BYTES
+
+#: The deepest nesting of arrays and objects a case may have; a real case nests a few levels.
+MAX_NESTING = 64
 
 #: Seconds a client has, from connecting (or from its last answer), to send a request's headers.
 HEADERS_TIMEOUT = 5.0
@@ -90,19 +92,21 @@ async def _decisions(request: Request) -> Response:
         return _rejection(
             400, f"the body must be application/json, not {media_type or 'unlabelled'}"
         )
+    too_deep = f"the body nests arrays and objects more than {MAX_NESTING} deep"
     try:
-        check_nesting(bytes(body))
         case = json.loads(body, parse_constant=_no_constant)
         # A lone surrogate (\ud800) parses, but no UTF-8 text can carry it back in an answer.
         json.dumps(case, ensure_ascii=False).encode("utf-8")
-    except TooDeeplyNested as exc:
-        return _rejection(400, f"the body is refused: {exc}")
+    except RecursionError:
+        return _rejection(400, too_deep)
     except UnicodeEncodeError:
         return _rejection(400, "the body holds a string that is not valid Unicode")
     except ValueError as exc:  # UnicodeDecodeError is a ValueError too
         return _rejection(400, f"the body is not JSON: {exc}")
     if not isinstance(case, dict):
         return _rejection(400, f"the body is a JSON {_json_type(case)}, not a case object")
+    if _nests_deeper(case, MAX_NESTING):
+        return _rejection(400, too_deep)
     # decide() is quick, pure computation: called on the event loop rather than in a worker
     # thread, whose hand-off would cost more than the decision.
     reply = decide(case)
@@ -128,6 +132,21 @@ async def _bounded_body(request: Request) -> bytearray | None:
         if len(body) <= MAX_REQUEST_BYTES:
             body += chunk[: MAX_REQUEST_BYTES + 1 - len(body)]
     return body
+
+
+def _nests_deeper(value: Any, limit: int) -> bool:
+    """Whether ``value`` has arrays or objects more than ``limit`` levels down, level by level."""
+    level = [value]
+    for _ in range(limit):
+        level = [
+            child
+            for node in level
+            if isinstance(node, dict | list)
+            for child in (node.values() if isinstance(node, dict) else node)
+        ]
+        if not any(isinstance(node, dict | list) for node in level):
+            return False
+    return True
 
 
 def _too_large(closing: bool) -> JSONResponse:
