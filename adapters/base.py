@@ -7,9 +7,12 @@ its side of the boundary, so every adapter is held to the same rules.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
+
+from .errors import AdapterSpecError
 
 __all__ = ["Adapter", "AdapterOptions", "JSONObject"]
 
@@ -31,6 +34,27 @@ class AdapterOptions:
     token_env: str | None = None
     #: Kind-specific settings from third-party adapters, as strings.
     extra: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # A deadline of nan never passes and one of inf or -1 is no deadline at all: an engine
+        # could then hold a case for ever. Refused here, whoever built the options.
+        _require_duration("timeout", self.timeout, optional=True)
+        _require_duration("connect_timeout", self.connect_timeout, optional=False)
+
+
+def _require_duration(name: str, value: object, *, optional: bool) -> None:
+    if value is None and optional:
+        return
+    ok = (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value > 0
+    )
+    if not ok:
+        raise AdapterSpecError(
+            f"adapter options: {name} must be a finite number of seconds above 0, not {value!r}"
+        )
 
 
 @runtime_checkable

@@ -14,7 +14,8 @@ from typing import Any
 from policy_conformance.contract import CONTRACT_VERSION
 
 from .base import AdapterOptions, JSONObject
-from .errors import EngineError, EngineUnreachable
+from .errors import AnswerTooDeep, EngineError, EngineUnreachable
+from .limits import TooDeeplyNested, load_json
 from .process import EngineProcess, ReplyTooLarge, describe_exit, split_command
 
 __all__ = ["REQUEST_ENV", "UNSUPPORTED_STATUS", "OneShotAdapter"]
@@ -106,7 +107,9 @@ def _parse(process: EngineProcess, output: bytes) -> JSONObject:
     if not output.strip():
         raise process.failure("the engine printed nothing on stdout")
     try:
-        value: Any = json.loads(output)
+        value: Any = load_json(output)
+    except TooDeeplyNested as exc:
+        raise process.failure(f"the engine printed an answer where {exc}", AnswerTooDeep) from None
     except ValueError as exc:
         preview = output[:80].decode("utf-8", errors="replace")
         raise process.failure(

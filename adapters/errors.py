@@ -7,7 +7,18 @@ scenario) and the kit was misconfigured (:class:`AdapterSpecError`, a usage erro
 
 from __future__ import annotations
 
-__all__ = ["AdapterError", "AdapterSpecError", "EngineError", "EngineUnreachable"]
+from .limits import MAX_SHOWN_CHARS, shorten
+
+__all__ = [
+    "AdapterError",
+    "AdapterSpecError",
+    "AnswerTooDeep",
+    "EngineError",
+    "EngineUnreachable",
+]
+
+# What an engine left behind (a stderr tail, a body) may run longer than a message.
+_DETAIL_CHARS = 4 * MAX_SHOWN_CHARS
 
 
 class AdapterError(Exception):
@@ -22,10 +33,12 @@ class EngineError(AdapterError):
     """The engine gave no usable answer: it crashed, hung, closed the line or answered garbage.
 
     ``adapter`` names the adapter string so that every message says which engine broke;
-    ``detail`` carries what the engine left behind (the tail of its stderr, an HTTP body).
+    ``detail`` carries what the engine left behind (the tail of its stderr, an HTTP body). Both
+    are cut to a bounded length: whatever the engine sent, the message stays readable.
     """
 
     def __init__(self, adapter: str, message: str, detail: str = "") -> None:
+        message, detail = shorten(message), shorten(detail, _DETAIL_CHARS, keep_end=True)
         self.adapter = adapter
         self.reason = message
         self.detail = detail
@@ -37,3 +50,11 @@ class EngineError(AdapterError):
 
 class EngineUnreachable(EngineError):
     """The engine cannot be reached at all: nothing is listening, or the program will not start."""
+
+
+class AnswerTooDeep(EngineError):
+    """The engine answered, but nested its answer deeper than the kit reads.
+
+    An answer, not a breakdown: the harness counts it as a contract violation (a failed
+    scenario). Raised outside a case (metadata), it is an engine error like any other.
+    """

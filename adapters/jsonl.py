@@ -24,7 +24,8 @@ from referencing import Resource
 from policy_conformance import contract
 
 from .base import AdapterOptions, JSONObject
-from .errors import AdapterError, EngineError, EngineUnreachable
+from .errors import AdapterError, AnswerTooDeep, EngineError, EngineUnreachable
+from .limits import MAX_NESTING, TooDeeplyNested, load_json
 from .process import EngineProcess, ReplyTooLarge, describe_exit, split_command
 
 __all__ = [
@@ -158,7 +159,7 @@ class JsonLinesAdapter:
                 process, f"closed its output before greeting (it {describe_exit(status)})"
             )
         try:
-            greeting = json.loads(line)
+            greeting = load_json(line, MAX_NESTING + 1)
         except ValueError as exc:
             raise self._unreachable(
                 process, f"greeted with a line that is not JSON ({exc}); it begins {_preview(line)}"
@@ -206,7 +207,15 @@ class JsonLinesAdapter:
 
     def _decode(self, line: bytes, name: Message, verb: str) -> dict[str, Any]:
         try:
-            message = json.loads(line)
+            # One level more than an answer may nest: the message wraps the answer.
+            message = load_json(line, MAX_NESTING + 1)
+        except TooDeeplyNested:
+            # A whole line came back, so the session is still in step: only this answer is bad.
+            raise AnswerTooDeep(
+                self.spec,
+                f"the engine {verb} with an answer that nests arrays and objects more than "
+                f"{MAX_NESTING} deep",
+            ) from None
         except ValueError as exc:
             raise self._lose(
                 f"the engine {verb} with a line that is not JSON ({exc}); "

@@ -4,13 +4,22 @@ An engine runs in its own process group, so that killing it also kills whatever 
 stdout is read with a deadline and a size bound, its stderr drains into a small ring buffer on a
 daemon thread (a chatty engine must never stall on a full pipe), and every process is killed and
 reaped before the adapter lets go of it. POSIX only.
+
+A descendant can leave the group (``setsid()``) and its parent can exit, so each engine also
+carries a mark in its environment, inherited by everything it starts; when the engine is ended,
+every process that bears its mark or descends from it (found through ``/proc`` on Linux) is
+killed too. SIGTERM and SIGHUP to the kit end every engine before the kit stops. What remains
+after a SIGKILL to the kit (no handler runs): each engine's stdin closes, and an engine speaking
+the protocol exits on end of input; ``pyproc:`` engines are also killed by the kernel with the kit.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import itertools
 import os
+import secrets
 import select
 import shlex
 import signal
@@ -18,10 +27,13 @@ import subprocess
 import threading
 import time
 from collections.abc import Mapping, Sequence
+from types import FrameType
+from typing import Any
 
 from .errors import AdapterSpecError, EngineError, EngineUnreachable
 
 __all__ = [
+    "ENGINE_MARK_ENV",
     "MAX_REPLY_BYTES",
     "STDERR_TAIL_BYTES",
     "TERM_GRACE",
@@ -38,6 +50,9 @@ MAX_REPLY_BYTES = 8 * 1024 * 1024
 STDERR_TAIL_BYTES = 4 * 1024
 #: Seconds a process group gets between SIGTERM and SIGKILL.
 TERM_GRACE = 0.2
+
+#: The environment variable that marks every process an engine starts, for finding them later.
+ENGINE_MARK_ENV = "POLICY_CONFORMANCE_ENGINE_MARK"
 
 _CHUNK = 64 * 1024
 # How often a read that waits on a held-open pipe looks whether the engine itself has exited.
@@ -117,6 +132,9 @@ class EngineProcess:
         environment = dict(os.environ)
         if env:
             environment.update(env)
+        self.mark = f"{os.getpid()}-{next(_marks)}-{secrets.token_hex(4)}"
+        environment[ENGINE_MARK_ENV] = self.mark
+        _end_engines_on_termination()
         try:
             self._popen = subprocess.Popen(  # noqa: S603 - argv comes from the user's adapter string
                 list(argv),
@@ -273,11 +291,17 @@ class EngineProcess:
             # Signal a group once only: its id may be reused once all its members are gone.
             return self._popen.wait()
         self._killed = True
+        # Found before the engine goes, while the parent chain still leads to its descendants.
+        strays = engine_descendants(self.pid, self.mark)
         if self._popen.poll() is None:
             _signal_group(self.pid, signal.SIGTERM)
+            _signal_each(strays, signal.SIGTERM)
             self.wait(grace)
         _signal_group(self.pid, signal.SIGKILL)
+        _signal_each(strays, signal.SIGKILL)
         status = self._popen.wait()
+        # A stray may have started another in the meantime: it bears the mark too.
+        _signal_each(engine_descendants(self.pid, self.mark), signal.SIGKILL)
         self._stdout_file.close()
         self._eof = True
         return status
@@ -317,6 +341,47 @@ def _wait(fd: int, deadline: float | None, *, writable: bool = False) -> bool:
             return False
 
 
+def engine_descendants(root: int, mark: str) -> set[int]:
+    """Pids of the processes that descend from ``root`` or carry ``mark`` (Linux; else empty)."""
+    needle = f"\0{ENGINE_MARK_ENV}={mark}\0".encode()
+    me = os.getpid()
+    parents: dict[int, int] = {}
+    found: set[int] = set()
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return found
+    for name in entries:
+        if not name.isdigit() or int(name) in (me, root):
+            continue
+        pid = int(name)
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as stat:
+                # The command name may hold spaces or parentheses; the fields after ')' do not.
+                parents[pid] = int(stat.read().rpartition(b")")[2].split()[1])
+            with open(f"/proc/{pid}/environ", "rb") as environ:
+                if needle in b"\0" + environ.read():
+                    found.add(pid)
+        except (OSError, ValueError, IndexError):
+            continue
+    children: dict[int, list[int]] = {}
+    for pid, parent in parents.items():
+        children.setdefault(parent, []).append(pid)
+    pending = [root]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            if child not in found:
+                found.add(child)
+                pending.append(child)
+    return found
+
+
+def _signal_each(pids: set[int], signum: signal.Signals) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signum)
+
+
 def _signal_group(pgid: int, signum: signal.Signals) -> None:
     # No such group any more means everyone has exited; a refusal means none of it is ours.
     with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -330,7 +395,38 @@ def _signal_group(pgid: int, signum: signal.Signals) -> None:
 _live: set[EngineProcess] = set()
 
 
+_marks = itertools.count(1)
+
+
 @atexit.register
 def _kill_leftovers() -> None:
     for process in list(_live):
         process.kill(grace=0.0)
+
+
+# The handlers in place before the kit's, called after the engines are ended.
+_previous_handlers: dict[int, Any] = {}
+_TERMINATING = (signal.SIGTERM, signal.SIGHUP)
+
+
+def _end_engines_on_termination() -> None:
+    """Make SIGTERM and SIGHUP end every engine before the kit stops (once, main thread only)."""
+    if _previous_handlers or threading.current_thread() is not threading.main_thread():
+        return
+    for signum in _TERMINATING:
+        _previous_handlers[signum] = signal.signal(signum, _on_termination)
+
+
+def _on_termination(signum: int, frame: FrameType | None) -> None:
+    # Signals only: waiting here could deadlock on a wait the interrupted code is inside.
+    for process in list(_live):
+        strays = engine_descendants(process.pid, process.mark)
+        _signal_group(process.pid, signal.SIGKILL)
+        _signal_each(strays, signal.SIGKILL)
+    previous = _previous_handlers.get(signum)
+    if callable(previous):
+        previous(signum, frame)
+    elif previous != signal.SIG_IGN:
+        # Stop as the signal would have stopped the kit, so that its status says so.
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)

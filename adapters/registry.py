@@ -25,6 +25,7 @@ _BUILTIN: dict[str, str] = {
     "http": "policy_conformance.adapters.http:HttpAdapter",
     "cli": "policy_conformance.adapters.cli:OneShotAdapter",
     "jsonl": "policy_conformance.adapters.jsonl:JsonLinesAdapter",
+    "pyproc": "policy_conformance.adapters.pyproc:IsolatedPythonAdapter",
 }
 
 AdapterFactory = Callable[[str, AdapterOptions], Adapter]

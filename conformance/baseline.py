@@ -16,12 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from policy_conformance.adapters.limits import MAX_NESTING, TooDeeplyNested, load_json
+
 from .errors import KitError
 from .results import RunResults, write_atomically
 
-__all__ = ["Baseline", "load_baseline", "write_baseline"]
+__all__ = ["MAX_BASELINE_BYTES", "Baseline", "load_baseline", "write_baseline"]
 
 FORMAT = 1
+
+#: The largest baseline read. One entry is about a hundred bytes; this is room for a great many.
+MAX_BASELINE_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -33,9 +38,16 @@ class Baseline:
 def load_baseline(path: Path) -> Baseline:
     """Read a baseline file, or raise :class:`KitError` naming the file and the field at fault."""
     try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as f:
+            raw = f.read(MAX_BASELINE_BYTES + 1)
     except OSError as exc:
         raise KitError(f"--baseline: {path} cannot be read: {exc.strerror}") from None
+    if len(raw) > MAX_BASELINE_BYTES:
+        raise KitError(f"--baseline: {path} is larger than {MAX_BASELINE_BYTES} bytes")
+    try:
+        data: Any = load_json(raw.decode("utf-8"), MAX_NESTING)
+    except TooDeeplyNested as exc:
+        raise KitError(f"--baseline: {path} is refused: {exc}") from None
     except ValueError as exc:
         raise KitError(f"--baseline: {path} is not JSON: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:

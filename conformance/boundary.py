@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from policy_conformance import contract
 from policy_conformance.adapters import Adapter, JSONObject
+from policy_conformance.adapters.errors import AnswerTooDeep
+from policy_conformance.adapters.limits import shorten
 
 from .errors import KitError
 
@@ -35,8 +37,13 @@ class Reply:
         return self.kind == "decision"
 
 
+# A runaway answer can break the schema in thousands of places; the first few say enough.
+_SHOWN_VIOLATIONS = 20
+
+
 def _show(data: Any) -> str:
-    return json.dumps(data, sort_keys=True)
+    # An answer may run to megabytes: a message quotes its beginning and says what it left out.
+    return shorten(json.dumps(data, sort_keys=True))
 
 
 class CheckedEngine:
@@ -67,14 +74,21 @@ class CheckedEngine:
                 "the kit built a case that breaks the contract (a defect in a fixture or step): "
                 + "; ".join(map(str, problems))
             )
-        body = self.adapter.decide(case)
+        try:
+            body = self.adapter.decide(case)
+        except AnswerTooDeep as exc:
+            # The engine answered: an answer no reader can take is a breach of the contract.
+            raise ContractViolation(
+                f"{self.spec} answered case {case.get('case_id')!r} with JSON the kit refuses "
+                f"to read: {exc.reason}"
+            ) from None
         kind: Literal["decision", "rejection"] = "rejection" if "errors" in body else "decision"
         violations = contract.violations(kind, body)
         if violations:
             raise ContractViolation(
                 f"{self.spec} answered case {case.get('case_id')!r} with a {kind} that breaks "
                 f"contract/{kind}.schema.json:\n"
-                + "\n".join(f"  {v}" for v in violations)
+                + "\n".join(f"  {shorten(str(v))}" for v in violations[:_SHOWN_VIOLATIONS])
                 + f"\nthe {kind}: {_show(body)}"
             )
         return Reply(kind, body)

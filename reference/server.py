@@ -4,14 +4,22 @@
 policy_conformance.reference.server`` and point the kit at ``http:http://127.0.0.1:8000/v1``. Every
 answer is JSON: a body the engine cannot read gets a 400 rejection, never a 500, so that the server
 itself holds to the contract.
+
+The server expects to be probed as hard as it probes: a request's headers and its body must each
+arrive within a few seconds or the connection is closed, connections beyond a limit are refused,
+and its log is written at a bounded rate, however many clients misbehave at once.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import logging
+import math
 import socket
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -23,10 +31,22 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from . import decide, metadata
 
-__all__ = ["BASE_PATH", "MAX_REQUEST_BYTES", "app", "running", "serve"]
+__all__ = [
+    "BASE_PATH",
+    "BODY_TIMEOUT",
+    "HEADERS_TIMEOUT",
+    "LOG_RECORDS_PER_SECOND",
+    "MAX_CONNECTIONS",
+    "MAX_NESTING",
+    "MAX_REQUEST_BYTES",
+    "app",
+    "running",
+    "serve",
+]
 
 #: Where the binding lives on the server; the adapter string is ``http:http://HOST:PORT/v1``.
 BASE_PATH = "/v1"
@@ -37,6 +57,18 @@ MAX_REQUEST_BYTES = 1024 * 1024
 
 #: How much of an oversized body is read and dropped so that the client sees the 413.
 _DRAIN_BYTES = 16 * MAX_REQUEST_BYTES
+
+#: The deepest nesting of arrays and objects a case may have; a real case nests a few levels.
+MAX_NESTING = 64
+
+#: Seconds a client has, from connecting (or from its last answer), to send a request's headers.
+HEADERS_TIMEOUT = 5.0
+#: Seconds a client has, once its headers are in, to send the whole body.
+BODY_TIMEOUT = 10.0
+#: Open connections beyond this are closed as soon as they are made.
+MAX_CONNECTIONS = 256
+#: Log records written per second at most; the rest are counted and the count logged.
+LOG_RECORDS_PER_SECOND = 20
 
 
 def _rejection(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -60,12 +92,21 @@ async def _decisions(request: Request) -> Response:
         return _rejection(
             400, f"the body must be application/json, not {media_type or 'unlabelled'}"
         )
+    too_deep = f"the body nests arrays and objects more than {MAX_NESTING} deep"
     try:
         case = json.loads(body, parse_constant=_no_constant)
+        # A lone surrogate (\ud800) parses, but no UTF-8 text can carry it back in an answer.
+        json.dumps(case, ensure_ascii=False).encode("utf-8")
+    except RecursionError:
+        return _rejection(400, too_deep)
+    except UnicodeEncodeError:
+        return _rejection(400, "the body holds a string that is not valid Unicode")
     except ValueError as exc:  # UnicodeDecodeError is a ValueError too
         return _rejection(400, f"the body is not JSON: {exc}")
     if not isinstance(case, dict):
         return _rejection(400, f"the body is a JSON {_json_type(case)}, not a case object")
+    if _nests_deeper(case, MAX_NESTING):
+        return _rejection(400, too_deep)
     # decide() is quick, pure computation: called on the event loop rather than in a worker
     # thread, whose hand-off would cost more than the decision.
     reply = decide(case)
@@ -91,6 +132,21 @@ async def _bounded_body(request: Request) -> bytearray | None:
         if len(body) <= MAX_REQUEST_BYTES:
             body += chunk[: MAX_REQUEST_BYTES + 1 - len(body)]
     return body
+
+
+def _nests_deeper(value: Any, limit: int) -> bool:
+    """Whether ``value`` has arrays or objects more than ``limit`` levels down, level by level."""
+    level = [value]
+    for _ in range(limit):
+        level = [
+            child
+            for node in level
+            if isinstance(node, dict | list)
+            for child in (node.values() if isinstance(node, dict) else node)
+        ]
+        if not any(isinstance(node, dict | list) for node in level):
+            return False
+    return True
 
 
 def _too_large(closing: bool) -> JSONResponse:
@@ -124,17 +180,137 @@ app = Starlette(
 )
 
 
+class _GuardedProtocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol with a deadline on reading each request and a connection cap.
+
+    uvicorn times out idle keep-alive connections but not a request sent a byte at a time: a
+    client could hold a connection (and its memory) for ever. Here the headers must be in within
+    ``headers_timeout`` and the body within ``body_timeout`` of them, or the line is closed.
+    """
+
+    headers_timeout = HEADERS_TIMEOUT
+    body_timeout = BODY_TIMEOUT
+    max_connections = MAX_CONNECTIONS
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._reading: asyncio.TimerHandle | None = None
+        self._awaiting_body = False
+        if len(self.connections) > self.max_connections:
+            logging.getLogger("uvicorn.error").warning(
+                "refused a connection: %d are open already", self.max_connections
+            )
+            transport.close()
+            return
+        self._expect("headers", self.headers_timeout)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._settle()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        between = self.cycle is None or self.cycle.response_complete
+        if between and self._reading is None:
+            self._expect("headers", self.headers_timeout)
+        super().data_received(data)
+
+    def handle_events(self) -> None:
+        super().handle_events()
+        if self.cycle is None or self.cycle.response_complete:
+            return
+        if self.cycle.more_body and not self._awaiting_body:
+            self._awaiting_body = True
+            self._expect("body", self.body_timeout)
+        elif not self.cycle.more_body:
+            self._settle()
+
+    def _expect(self, part: str, timeout: float) -> None:
+        self._settle()
+        self._awaiting_body = part == "body"
+        self._reading = self.loop.call_later(timeout, self._overdue, part, timeout)
+
+    def _settle(self) -> None:
+        if getattr(self, "_reading", None) is not None:
+            self._reading.cancel()  # type: ignore[union-attr]
+        self._reading = None
+        self._awaiting_body = False
+
+    def _overdue(self, part: str, timeout: float) -> None:
+        self._reading = None
+        if not self.transport.is_closing():
+            self.logger.warning("closed a connection: the request %s took over %g s", part, timeout)
+            self.transport.close()
+
+
+class _RateLimit(logging.Filter):
+    """Let through at most ``per_second`` records a second; count the rest and say how many."""
+
+    def __init__(self, per_second: int) -> None:
+        super().__init__()
+        self._per_second = per_second
+        self._window = 0
+        self._passed = 0
+        self._dropped = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        window = int(time.monotonic())
+        if window != self._window:
+            if self._dropped:
+                record.msg = f"[{self._dropped} log records dropped] {record.msg}"
+            self._window, self._passed, self._dropped = window, 0, 0
+        if self._passed >= self._per_second:
+            self._dropped += 1
+            return False
+        self._passed += 1
+        return True
+
+
+def _config(
+    asgi_app: ASGIApp,
+    *,
+    headers_timeout: float = HEADERS_TIMEOUT,
+    body_timeout: float = BODY_TIMEOUT,
+    max_connections: int = MAX_CONNECTIONS,
+    **settings: Any,
+) -> uvicorn.Config:
+    protocol = type(
+        "GuardedProtocol",
+        (_GuardedProtocol,),
+        {
+            "headers_timeout": headers_timeout,
+            "body_timeout": body_timeout,
+            "max_connections": max_connections,
+        },
+    )
+    config = uvicorn.Config(
+        asgi_app,
+        http=protocol,
+        # Requests under way at once; beyond it uvicorn answers 503 rather than queue them.
+        limit_concurrency=max_connections,
+        timeout_keep_alive=math.ceil(headers_timeout),
+        **settings,
+    )
+    for name in ("uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _RateLimit) for f in logger.filters):
+            logger.addFilter(_RateLimit(LOG_RECORDS_PER_SECOND))
+    return config
+
+
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the reference engine on ``host:port`` until interrupted."""
-    uvicorn.run(app, host=host, port=port)
+    uvicorn.Server(_config(app, host=host, port=port)).run()
 
 
 @contextmanager
-def running(asgi_app: ASGIApp = app, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+def running(
+    asgi_app: ASGIApp = app, host: str = "127.0.0.1", port: int = 0, **limits: Any
+) -> Iterator[str]:
     """Serve ``asgi_app`` from a background thread for the length of a ``with`` block.
 
     Yields the server's root URL (``http://HOST:PORT``); port 0 takes a free one. For tests and
     benchmarks that need a real socket: the server is stopped and its thread joined on exit.
+    ``limits`` may lower ``headers_timeout``, ``body_timeout`` and ``max_connections``.
     """
     # IPPROTO_TCP spelled out: asyncio turns Nagle off only on sockets that say they are TCP,
     # and with Nagle on, every keep-alive answer waits out the client's delayed ACK (~40 ms).
@@ -143,13 +319,14 @@ def running(asgi_app: ASGIApp = app, host: str = "127.0.0.1", port: int = 0) -> 
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind((host, port))
     bound_port = listener.getsockname()[1]
-    config = uvicorn.Config(
+    config = _config(
         asgi_app,
         log_level="warning",
         access_log=False,
         lifespan="off",
         # A client left hanging must not hold the test run up at shutdown.
         timeout_graceful_shutdown=1,
+        **limits,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(

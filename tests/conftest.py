@@ -1,13 +1,18 @@
-"""What every test of the kit gets for free: no process outlives the test that started it."""
+"""What every test of the kit gets for free: no process outlives the test that started it.
+
+And ``adapter_for``, which opens adapters and closes them after the test, whatever happened.
+"""
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from policy_conformance.adapters import Adapter, AdapterOptions, open_adapter
 
 
 def _children() -> set[int]:
@@ -36,3 +41,18 @@ def no_process_outlives_its_test() -> Iterator[None]:
     while (left := _children() - before) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not left, f"processes outlived the test: {sorted(left)}"
+
+
+@pytest.fixture
+def adapter_for() -> Iterator[Callable[..., Adapter]]:
+    """Open adapters by their string (``adapter_for(spec, options)``); all closed after the test."""
+    opened: list[Adapter] = []
+
+    def open_one(spec: str, options: AdapterOptions | None = None) -> Adapter:
+        adapter = open_adapter(spec, options)
+        opened.append(adapter)
+        return adapter
+
+    yield open_one
+    for adapter in opened:
+        adapter.close()

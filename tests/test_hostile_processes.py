@@ -1,0 +1,98 @@
+"""Command-line engines that set descendants loose, trickle or nest: nothing outlives the kit.
+
+A grandchild that calls ``setsid()`` leaves the engine's process group; it is still ended with
+its engine, on a normal close, on a timeout, and when the kit is told to stop (SIGTERM, SIGHUP).
+"""
+
+from __future__ import annotations
+
+import shlex
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from policy_conformance.adapters import Adapter, AdapterOptions, EngineError
+from policy_conformance.adapters.errors import AnswerTooDeep
+from tests.kit import KIT_ROOT
+from tests.test_cli_adapters import gone, grandchild_pid
+
+FAKES = Path(__file__).resolve().parent / "fakes"
+CASE = {"case_id": "hostile-process-1"}
+PATIENT = AdapterOptions(timeout=10.0, connect_timeout=10.0)
+QUICK = AdapterOptions(timeout=0.5, connect_timeout=10.0)
+
+
+def hostile(protocol: str, *args: str) -> str:
+    argv = [sys.executable, str(FAKES / "hostile_engine.py"), protocol, *args]
+    return f"{protocol}:{shlex.join(argv)}"
+
+
+def engine(
+    spec: str, adapter_for: Callable[..., Adapter], options: AdapterOptions = PATIENT
+) -> Adapter:
+    return adapter_for(spec, options)
+
+
+@pytest.mark.parametrize("protocol", ["jsonl", "cli"])
+def test_a_grandchild_that_left_the_group_ends_with_its_engine(
+    protocol: str, tmp_path: Path, adapter_for: Callable[..., Adapter]
+) -> None:
+    pid_file = tmp_path / "grandchild.pid"
+    adapter = engine(hostile(protocol, "escapes", str(pid_file)), adapter_for)
+    assert adapter.decide(CASE)["case_id"] == CASE["case_id"]
+    adapter.close()
+    assert gone([grandchild_pid(pid_file)])
+
+
+@pytest.mark.parametrize("protocol", ["jsonl", "cli"])
+def test_a_grandchild_that_left_the_group_ends_on_a_timeout(
+    protocol: str, tmp_path: Path, adapter_for: Callable[..., Adapter]
+) -> None:
+    pid_file = tmp_path / "grandchild.pid"
+    adapter = engine(hostile(protocol, "escapes-and-hangs", str(pid_file)), adapter_for, QUICK)
+    with pytest.raises(EngineError, match=r"no answer within 0\.5 s"):
+        adapter.decide(CASE)
+    assert gone([grandchild_pid(pid_file)])
+
+
+@pytest.mark.parametrize("protocol", ["jsonl", "cli"])
+def test_a_trickled_answer_is_held_to_the_deadline(
+    protocol: str, adapter_for: Callable[..., Adapter]
+) -> None:
+    adapter = engine(hostile(protocol, "trickles"), adapter_for, QUICK)
+    with pytest.raises(EngineError, match=r"no answer within 0\.5 s"):
+        adapter.decide(CASE)
+
+
+@pytest.mark.parametrize("protocol", ["jsonl", "cli"])
+def test_an_answer_nested_too_deep_is_refused(
+    protocol: str, adapter_for: Callable[..., Adapter]
+) -> None:
+    adapter = engine(hostile(protocol, "nests"), adapter_for)
+    with pytest.raises(AnswerTooDeep, match="more than 64 deep"):
+        adapter.decide(CASE)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_kit_told_to_stop_ends_its_engines_and_their_escapees(
+    signum: signal.Signals, tmp_path: Path
+) -> None:
+    pid_file, grandchild_file = tmp_path / "engine.pid", tmp_path / "grandchild.pid"
+    kit = subprocess.Popen(
+        [sys.executable, str(FAKES / "kit_with_hung_engine.py"), str(pid_file), grandchild_file],
+        cwd=KIT_ROOT,
+    )
+    try:
+        engine_pid = grandchild_pid(pid_file)
+        escaped = grandchild_pid(grandchild_file)
+        kit.send_signal(signum)
+        # The kit stops as the signal would have stopped it, after ending its engines.
+        assert kit.wait(timeout=30) == -signum
+        assert gone([engine_pid, escaped])
+    finally:
+        kit.kill()
+        kit.wait()
