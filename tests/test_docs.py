@@ -31,7 +31,9 @@ def test_readme_example_engine_answers_in_the_contract(tmp_path: Path) -> None:
 def test_protocols_minimal_engine_is_conformant_with_the_reference_inside(tmp_path: Path) -> None:
     [loop] = _python_blocks(KIT_ROOT / "contract" / "PROTOCOLS.md")
     (tmp_path / "minimal_engine.py").write_text(loop)
-    (tmp_path / "my_engine.py").write_text("from policy_conformance.reference import decide, metadata\n")
+    (tmp_path / "my_engine.py").write_text(
+        "from policy_conformance.reference import decide, metadata\n"
+    )
     command = shlex.join([sys.executable, str(tmp_path / "minimal_engine.py")])
     run = conformance("run", "--adapter", f"jsonl:{command}", env={"PYTHONPATH": str(tmp_path)})
     assert run.code == 0, run.out[-3000:] + run.err
