@@ -23,6 +23,7 @@ from .results import (
     EXIT_FAILED,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
+    EXIT_OUTPUT_CLOSED,
     EXIT_UNREACHABLE,
     EXIT_USAGE,
 )
@@ -39,6 +40,7 @@ EXIT_CODES = {
     "answered garbage",
     EXIT_INTERNAL: "pytest itself failed (an internal error), whatever the engine did",
     EXIT_INTERRUPTED: "the run was interrupted (Ctrl-C)",
+    EXIT_OUTPUT_CLOSED: "the output was closed before the run ended (| head): no verdict",
 }
 
 
@@ -114,10 +116,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _command(arguments)
     except BrokenPipeError:
-        # The reader went away (`| head -1`): nothing more can be shown, and that is no error.
+        # The reader went away (`| head -1`): nothing more can be shown and no verdict was
+        # delivered; end quietly, as a program that SIGPIPE ends (Python would print at exit).
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_CONFORMANT
+        return EXIT_OUTPUT_CLOSED
 
 
 def _command(arguments: list[str]) -> int:

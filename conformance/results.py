@@ -39,6 +39,8 @@ EXIT_ERRORED = 4
 EXIT_INTERNAL = 70
 #: The run was interrupted (Ctrl-C) before it finished.
 EXIT_INTERRUPTED = 130
+#: The reader of the output went away (``| head``): as a program killed by SIGPIPE ends.
+EXIT_OUTPUT_CLOSED = 141
 
 
 @dataclass

@@ -90,7 +90,8 @@ class EngineSession:
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         selected = [(item, template_of(item)) for item in session.items]
         self._selected = {scenario_key(i, t) for i, t in selected if t is not None}
-        if not self._selected:
+        # Listing the scenarios (--co) needs no engine.
+        if not self._selected or self.config.option.collectonly:
             return
         try:
             self.packs = load_packs()
