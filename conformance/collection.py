@@ -7,6 +7,7 @@ its feature (relative to ``features/``) and its name, with the Examples row of a
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,22 @@ def clauses_of(item: pytest.Item) -> list[str]:
 
 def feature_of(template: Any) -> str:
     """The feature file as reports show it."""
-    return display(Path(template.feature.filename))
+    return _shown(template.feature.filename)
+
+
+# Resolving a path costs system calls; a run has a handful of features and thousands of scenarios.
+@cache
+def _shown(filename: str) -> str:
+    return display(Path(filename))
+
+
+@cache
+def _feature_key(filename: str) -> str:
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(paths.FEATURES.resolve()).as_posix()
+    except ValueError:
+        return path.name
 
 
 def scenario_name(item: pytest.Item, template: Any) -> str:
@@ -53,12 +69,7 @@ def scenario_name(item: pytest.Item, template: Any) -> str:
 
 
 def scenario_key(item: pytest.Item, template: Any) -> str:
-    path = Path(template.feature.filename)
-    try:
-        feature = path.resolve().relative_to(paths.FEATURES.resolve()).as_posix()
-    except ValueError:
-        feature = path.name
-    return f"{feature}::{scenario_name(item, template)}"
+    return f"{_feature_key(template.feature.filename)}::{scenario_name(item, template)}"
 
 
 def select(
