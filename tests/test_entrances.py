@@ -298,3 +298,33 @@ def test_an_unrelated_pytest_bdd_project_is_left_alone(tmp_path: Path) -> None:
     assert "1 passed" in done.stdout
     assert "conformance" not in done.stdout.replace("policy-conformance-", "")
     assert "engine:" not in done.stdout
+
+
+@pytest.mark.slow
+def test_a_vendor_runs_the_scenarios_in_their_own_pytest(tmp_path: Path) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CONFORMANCE_")}
+    environment["PYTHONPATH"] = str(KIT_ROOT)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--pyargs",
+            "policy_conformance.suite",
+            "--conformance-adapter",
+            "python:tests.engines.wrong:accepts_nccn_2b",
+            "--conformance-clause",
+            "INO-COMPENDIA",
+        ],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout[-2000:] + done.stderr
+    assert "conformance by clause" in done.stdout
+    assert re.search(r"INO-COMPENDIA .* nonconformant", done.stdout)
