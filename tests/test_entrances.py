@@ -238,6 +238,24 @@ def test_ctrl_c_has_its_own_exit_code() -> None:
     assert run.returncode == 130
 
 
+def _pytest_in(
+    folder: Path, *arguments: str, path: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """A vendor's own `python -m pytest ARGUMENTS` in ``folder``, the kit installed beside it."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CONFORMANCE_")}
+    if path is not None:
+        environment["PYTHONPATH"] = str(path)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *arguments],
+        cwd=folder,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 @pytest.mark.slow
 def test_an_unrelated_pytest_bdd_project_is_left_alone(tmp_path: Path) -> None:
     """The kit installed beside a vendor's own pytest-bdd project changes nothing there."""
@@ -284,16 +302,7 @@ def test_an_unrelated_pytest_bdd_project_is_left_alone(tmp_path: Path) -> None:
             """
         )
     )
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("CONFORMANCE_")}
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--baseline", "b.json"],
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = _pytest_in(tmp_path, "--baseline", "b.json")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 passed" in done.stdout
     assert "conformance" not in done.stdout.replace("policy-conformance-", "")
@@ -302,28 +311,15 @@ def test_an_unrelated_pytest_bdd_project_is_left_alone(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_a_vendor_runs_the_scenarios_in_their_own_pytest(tmp_path: Path) -> None:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("CONFORMANCE_")}
-    environment["PYTHONPATH"] = str(KIT_ROOT)
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "--pyargs",
-            "policy_conformance.suite",
-            "--conformance-adapter",
-            "python:tests.engines.wrong:accepts_nccn_2b",
-            "--conformance-clause",
-            "INO-COMPENDIA",
-        ],
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    done = _pytest_in(
+        tmp_path,
+        "--pyargs",
+        "policy_conformance.suite",
+        "--conformance-adapter",
+        "python:tests.engines.wrong:accepts_nccn_2b",
+        "--conformance-clause",
+        "INO-COMPENDIA",
+        path=KIT_ROOT,
     )
     assert done.returncode == 1, done.stdout[-2000:] + done.stderr
     assert "conformance by clause" in done.stdout
