@@ -1,10 +1,11 @@
-"""The few pytest-bdd internals the kit's checks need, held in one place.
+"""The kit's only use of pytest-bdd beyond its public API, held in one place.
 
 pytest-bdd's public API (``given``, ``when``, ``then``, ``step``, ``scenario``, ``scenarios``)
 runs scenarios but cannot say, without running one, whether a step is bound or what a feature
-holds. ``conformance lint`` and the run's preflight need both, so they use the parser and the
-step registry below. ``tests/test_bdd_private.py`` pins the pytest-bdd range they are known to
-work with; a new pytest-bdd major version is checked there first.
+holds, nor which scenario template a collected test runs. ``conformance lint`` and the run's
+preflight use the parser and the step registry below; the plugin uses the template registry and
+the configuration that ``scenarios()`` binds into. ``tests/test_bdd_private.py`` pins the
+pytest-bdd range this is known to work with; a new pytest-bdd major version is checked there.
 """
 
 from __future__ import annotations
@@ -12,21 +13,27 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
+import pytest
 from gherkin.errors import CompositeParserException
 from gherkin.parser import Parser
 from pytest_bdd.exceptions import GherkinParseError
 from pytest_bdd.gherkin_parser import GherkinDocument, handle_gherkin_parser_error
 from pytest_bdd.parser import FeatureParser
+from pytest_bdd.scenario import scenario_wrapper_template_registry
 from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
+from pytest_bdd.utils import CONFIG_STACK
 
 __all__ = [
     "SUPPORTED_PYTEST_BDD",
     "GherkinParseError",
     "StepDefinition",
     "parse_feature_text",
+    "register_while_binding",
     "step_definitions",
+    "template_of",
 ]
 
 #: The pytest-bdd versions whose internals this module is known to match (as in pyproject.toml).
@@ -77,3 +84,27 @@ def step_definitions(modules: Iterable[str]) -> list[StepDefinition]:
     for module in modules:
         importlib.import_module(module)
     return list(step_function_context_registry.values())
+
+
+def template_of(item: pytest.Item) -> Any | None:
+    """The pytest-bdd scenario template behind a collected item, or None for a plain test."""
+    function = getattr(item, "obj", None)
+    if function is None:
+        return None
+    try:
+        return scenario_wrapper_template_registry.get(function)
+    except TypeError:  # an unhashable test function is no scenario of ours
+        return None
+
+
+def register_while_binding(plugin: ModuleType, name: str) -> None:
+    """Register ``plugin`` with the pytest run that is binding scenarios now, once.
+
+    pytest-bdd applies a feature's tags while ``scenarios()`` runs, at import of the module that
+    calls it; ``pytest_plugins`` in that module would be registered only after.
+    """
+    if not CONFIG_STACK:
+        raise RuntimeError("the kit's suite is bound outside a pytest run")
+    manager = CONFIG_STACK[-1].pluginmanager
+    if manager.get_plugin(name) is None:
+        manager.register(plugin, name)

@@ -35,6 +35,12 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
 EXIT_ERRORED = 4
+#: pytest itself broke (an internal error), whatever the engine did.
+EXIT_INTERNAL = 70
+#: The run was interrupted (Ctrl-C) before it finished.
+EXIT_INTERRUPTED = 130
+#: The reader of the output went away (``| head``): as a program killed by SIGPIPE ends.
+EXIT_OUTPUT_CLOSED = 141
 
 
 @dataclass

@@ -30,8 +30,12 @@ def run_environment() -> dict[str, str]:
         if point.dist is not None and point.dist.name in RUN_PLUGIN_DISTRIBUTIONS
     )
     assert len(plugins) == len(RUN_PLUGIN_DISTRIBUTIONS), plugins
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
-    environment.pop("CONFORMANCE_ADAPTER", None)
+    # The caller's own pytest and kit settings stay out of a child run; a test passes its own.
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PYTEST_", "CONFORMANCE_"))
+    }
     environment["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     environment["PYTEST_ADDOPTS"] = " ".join(f"-p {plugin}" for plugin in plugins)
     return environment

@@ -72,3 +72,11 @@ def test_text_without_a_feature_and_text_that_is_not_gherkin() -> None:
         assert exc.line == 4
     else:
         raise AssertionError("text that is not Gherkin parsed")
+
+
+def test_the_plugin_s_private_names_still_mean_what_the_kit_reads_from_them() -> None:
+    from pytest_bdd.scenario import scenario_wrapper_template_registry
+    from pytest_bdd.utils import CONFIG_STACK
+
+    assert isinstance(CONFIG_STACK, list)
+    assert hasattr(scenario_wrapper_template_registry, "get")

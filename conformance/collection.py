@@ -1,0 +1,92 @@
+"""Which collected tests are the kit's scenarios, what they are called, and the run's filters.
+
+``--clause`` and ``--scenario`` narrow the run; a scenario is named for reports and baselines by
+its feature (relative to ``features/``) and its name, with the Examples row of an outline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import paths
+from .bdd_private import template_of
+from .packs import display
+
+__all__ = [
+    "apply_tag",
+    "clauses_of",
+    "feature_of",
+    "scenario_key",
+    "scenario_name",
+    "select",
+    "template_of",
+]
+
+#: Feature tags that carry an id a marker name cannot hold; kept as the marker's argument.
+_TAG_MARKERS = {"clause:": "clause", "reading:": "reading", "pack:": "pack"}
+
+
+def apply_tag(tag: str, function: Callable[..., object]) -> bool | None:
+    for prefix, marker in _TAG_MARKERS.items():
+        if tag.startswith(prefix):
+            getattr(pytest.mark, marker)(tag[len(prefix) :])(function)
+            return True
+    return None
+
+
+def clauses_of(item: pytest.Item) -> list[str]:
+    return sorted({m.args[0] for m in item.iter_markers("clause")})
+
+
+def feature_of(template: Any) -> str:
+    """The feature file as reports show it."""
+    return _shown(template.feature.filename)
+
+
+# Resolving a path costs system calls; a run has a handful of features and thousands of scenarios.
+@cache
+def _shown(filename: str) -> str:
+    return display(Path(filename))
+
+
+@cache
+def _feature_key(filename: str) -> str:
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(paths.FEATURES.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def scenario_name(item: pytest.Item, template: Any) -> str:
+    example = getattr(item, "callspec", None)
+    return str(template.name) + (f" [{example.id}]" if example is not None else "")
+
+
+def scenario_key(item: pytest.Item, template: Any) -> str:
+    return f"{_feature_key(template.feature.filename)}::{scenario_name(item, template)}"
+
+
+def select(
+    items: list[pytest.Item], clauses: set[str], names: list[str]
+) -> tuple[list[pytest.Item], list[pytest.Item]]:
+    """The items to keep and to drop for the ``--clause`` and ``--scenario`` filters."""
+    wanted_names = [n.lower() for n in names]
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
+    for item in items:
+        template = template_of(item)
+        if template is None:
+            keep.append(item)
+            continue
+        name = template.name.lower()
+        ok = (not clauses or bool(clauses & set(clauses_of(item)))) and (
+            not wanted_names or any(n in name for n in wanted_names)
+        )
+        (keep if ok else drop).append(item)
+    return keep, drop

@@ -1,0 +1,178 @@
+"""The options of a run, declared once for every entrance.
+
+``conformance run`` spells them ``--adapter``; inside any pytest they are ``--conformance-adapter``
+so that they never collide with another project's options. Both spellings store into the same
+destination, take the same values and read the same environment variable,
+``CONFORMANCE_<NAME>``. This module imports nothing heavy: pytest loads it in every run of an
+environment the kit is installed in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+__all__ = [
+    "ADAPTER_ALIASES",
+    "DEFAULT_ADAPTER",
+    "OPTIONS",
+    "PREFIX",
+    "Option",
+    "declare",
+    "flags",
+    "seconds",
+]
+
+#: The reference engine through the Python adapter: the target when no adapter is named.
+DEFAULT_ADAPTER = "python:policy_conformance.reference:ReferenceEngine"
+
+#: Short names for adapter strings a user types often.
+ADAPTER_ALIASES = {"reference": DEFAULT_ADAPTER}
+
+#: What every option is called inside someone else's pytest.
+PREFIX = "conformance-"
+
+
+def seconds(text: str) -> float:
+    """A duration on the command line: a finite number of seconds above zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number of seconds above 0")
+    return value
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of a run, as both entrances declare it."""
+
+    name: str
+    help: str
+    metavar: str
+    type: Callable[[str], Any] = str
+    default: Any = None
+    repeatable: bool = False
+
+    @property
+    def flag(self) -> str:
+        """The spelling under ``conformance run``."""
+        return f"--{self.name}"
+
+    @property
+    def prefixed_flag(self) -> str:
+        """The spelling inside any pytest run."""
+        return f"--{PREFIX}{self.name}"
+
+    @property
+    def dest(self) -> str:
+        return "conformance_" + self.name.replace("-", "_")
+
+    @property
+    def environment_variable(self) -> str:
+        return "CONFORMANCE_" + self.name.replace("-", "_").upper()
+
+    def default_from(self, environ: Mapping[str, str]) -> Any:
+        """The default, or the environment variable's value when it is set and not empty.
+
+        A value from the environment is a string: argparse converts and checks it exactly as it
+        does a value typed on the command line. A repeatable option takes a comma-separated list.
+        """
+        value = environ.get(self.environment_variable)
+        if not value:
+            return [] if self.repeatable else self.default
+        if self.repeatable:
+            return [self.type(part.strip()) for part in value.split(",") if part.strip()]
+        return value
+
+    def arguments(self, environ: Mapping[str, str]) -> dict[str, Any]:
+        """Keyword arguments for ``add_argument``/``addoption``, shared by both entrances."""
+        shown_default = f" (default {self.default})" if self.default is not None else ""
+        return {
+            "dest": self.dest,
+            "metavar": self.metavar,
+            "type": self.type,
+            "default": self.default_from(environ),
+            "action": "append" if self.repeatable else "store",
+            "help": f"{self.help}{shown_default}; or ${self.environment_variable}",
+        }
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "adapter",
+        "the engine, as KIND:TARGET, or 'reference' for the kit's reference engine",
+        "SPEC",
+        default="reference",
+    ),
+    Option("clause", "run only this clause's scenarios (repeatable)", "ID", repeatable=True),
+    Option(
+        "scenario",
+        "run only scenarios whose name contains TEXT (repeatable)",
+        "TEXT",
+        repeatable=True,
+    ),
+    Option(
+        "report",
+        "write the JSON report: engine, verdict per clause, result per scenario",
+        "PATH",
+        type=Path,
+    ),
+    Option(
+        "summary",
+        "write a Markdown summary to hand to the payer: verdicts, readings, failures",
+        "PATH",
+        type=Path,
+    ),
+    Option(
+        "baseline",
+        "known failures: still run and reported, but they do not decide the exit code",
+        "PATH",
+        type=Path,
+    ),
+    Option(
+        "write-baseline",
+        "record this run's failed and errored scenarios as known failures",
+        "PATH",
+        type=Path,
+    ),
+    Option(
+        "engine-timeout",
+        "how long the engine may take over one case, in seconds",
+        "S",
+        type=seconds,
+        default=30.0,
+    ),
+    Option(
+        "connect-timeout",
+        "how long to wait and retry until the engine is reachable, in seconds",
+        "S",
+        type=seconds,
+        default=5.0,
+    ),
+    Option("ca-bundle", "private CA certificates for an HTTPS engine", "PEM"),
+    Option("token-env", "environment variable holding the HTTP engine's bearer token", "NAME"),
+)
+
+
+class _Declares(Protocol):
+    def __call__(self, *flags: str, **arguments: Any) -> Any: ...
+
+
+def declare(add: _Declares, *, prefixed: bool, environ: Mapping[str, str] | None = None) -> None:
+    """Declare every option through ``add``: argparse's add_argument or pytest's addoption."""
+    environment = os.environ if environ is None else environ
+    for option in OPTIONS:
+        add(option.prefixed_flag if prefixed else option.flag, **option.arguments(environment))
+
+
+def flags(*, prefixed: bool) -> Iterator[str]:
+    """Every option's spelling under one entrance."""
+    for option in OPTIONS:
+        yield option.prefixed_flag if prefixed else option.flag

@@ -1,0 +1,236 @@
+"""One run of the kit inside pytest: the engine it opens, the results it keeps, the code it exits.
+
+Active only once the kit's suite is collected (see :mod:`policy_conformance.plugin`). Each hook
+hands off to the module that owns the job: :mod:`.collection` filters, :mod:`.engine` opens the
+engine, :mod:`.outcomes` classifies, :mod:`.reporting` prints and writes.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Generator
+from typing import Any
+
+import pytest
+
+from policy_conformance.adapters import (
+    Adapter,
+    AdapterOptions,
+    AdapterSpecError,
+    EngineError,
+)
+
+from .baseline import Baseline, load_baseline
+from .boundary import CheckedEngine
+from .collection import scenario_key, select, template_of
+from .engine import engine_header, open_engine, resolve_adapter
+from .errors import KitError
+from .outcomes import is_engine_fault, kind, plain_failure, scenario_result
+from .packs import Pack, check_clause_ids, load_packs
+from .reporting import print_clause_table, settle_baseline, write_files
+from .results import (
+    EXIT_FAILED,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+    RunResults,
+    exit_code,
+)
+
+__all__ = ["EngineSession"]
+
+
+class EngineSession:
+    """Per-run state: the engine, the packs, the scenario results and the exit code they make."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.results = RunResults(adapter=resolve_adapter(self._option("adapter")))
+        self.packs: list[Pack] = []
+        self.adapter: Adapter | None = None
+        self.baseline: Baseline | None = None
+        self._checked: CheckedEngine | None = None
+        self._selected: set[str] = set()
+        self._stopped_with: int | None = None
+        self._user_interrupted = False
+        # Tests of the environment that are no scenario of the kit (a vendor's own, the kit's).
+        self._other_failures = False
+        # Plain failure text unless the user asked pytest for a particular traceback style.
+        self._plain_failures = config.getoption("tbstyle", "auto") == "auto"
+
+    def _option(self, name: str) -> Any:
+        return self.config.getoption("conformance_" + name.replace("-", "_"))
+
+    def _stop(self, message: str, code: int) -> None:
+        """End the run before any scenario: one line on stderr, the kit's exit code."""
+        self._stopped_with = code
+        print(f"conformance: error: {message}", file=sys.stderr)
+        pytest.exit(message.splitlines()[0], returncode=code)
+
+    # -- collection --------------------------------------------------------------------------
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        clauses = set(self._option("clause") or ())
+        names = list(self._option("scenario") or ())
+        if not clauses and not names:
+            return
+        try:
+            check_clause_ids(clauses)
+        except KitError as exc:
+            self._stop(str(exc), EXIT_USAGE)
+        keep, drop = select(items, clauses, names)
+        if drop:
+            config.hook.pytest_deselected(items=drop)
+            items[:] = keep
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        selected = [(item, template_of(item)) for item in session.items]
+        self._selected = {scenario_key(i, t) for i, t in selected if t is not None}
+        # Listing the scenarios (--co) needs no engine.
+        if not self._selected or self.config.option.collectonly:
+            return
+        try:
+            self.packs = load_packs()
+            if self._option("baseline"):
+                self.baseline = load_baseline(self._option("baseline"))
+            self.adapter, self.results.engine = open_engine(
+                self.results.adapter, self._adapter_options()
+            )
+        except AdapterSpecError as exc:
+            self._stop(str(exc), EXIT_USAGE)
+        except EngineError as exc:
+            self._stop(_unreachable(exc), EXIT_UNREACHABLE)
+        except KitError as exc:
+            self._stop(str(exc), EXIT_USAGE)
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(engine_header(self.results.adapter, self.results.engine))
+
+    def _adapter_options(self) -> AdapterOptions:
+        return AdapterOptions(
+            timeout=self._option("engine-timeout"),
+            connect_timeout=self._option("connect-timeout"),
+            ca_bundle=self._option("ca-bundle"),
+            token_env=self._option("token-env"),
+        )
+
+    # -- running -----------------------------------------------------------------------------
+
+    def engine(self) -> CheckedEngine:
+        if self.adapter is None:
+            raise KitError("no engine is open: no scenario of the kit was selected")
+        if self._checked is None:
+            self._checked = CheckedEngine(self.adapter)
+        return self._checked
+
+    # Two implementations of one hook: pytest takes a method as a hook by its "pytest_" name.
+    @pytest.hookimpl(tryfirst=True, specname="pytest_runtest_makereport")
+    def pytest_runtest_makereport_plainly(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> pytest.TestReport | None:
+        # A wrong answer or a broken engine is reported in the kit's words; formatting the
+        # traceback through pytest-bdd first would cost more than the scenario did.
+        if not self._plain_failures or call.excinfo is None or call.when != "call":
+            return None
+        template = template_of(item)
+        if template is None or not kind(call.excinfo.value):
+            return None
+        return pytest.TestReport(
+            item.nodeid,
+            item.location,
+            dict.fromkeys(item.keywords, 1),
+            "failed",
+            plain_failure(item, template, call.excinfo.value),
+            call.when,
+            # Whatever the engine printed while it decided stays with its scenario.
+            [(f"Captured {key} {when}", text) for when, key, text in item._report_sections],
+            call.duration,
+            call.start,
+            call.stop,
+            user_properties=item.user_properties,
+        )
+
+    @pytest.hookimpl(wrapper=True, specname="pytest_runtest_makereport")
+    def pytest_runtest_makereport_recorded(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        report = yield
+        template = template_of(item)
+        if template is None:
+            self._other_failures |= report.failed
+            return report
+        error = call.excinfo.value if call.excinfo is not None else None
+        if is_engine_fault(error):
+            report.conformance_errored = True  # type: ignore[attr-defined]
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            known = set(self.baseline.known) if self.baseline is not None else set()
+            result = scenario_result(item, template, report, error, known)
+            self.results.scenarios.append(result)
+            # JUnit has no "errored in the call": these properties keep the kit's three results
+            # and the clauses apart for a CI system reading junit.xml.
+            report.user_properties.append(("conformance.outcome", result.outcome))
+            report.user_properties.append(("conformance.clauses", " ".join(result.clauses)))
+        return report
+
+    def pytest_report_teststatus(
+        self, report: pytest.TestReport
+    ) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
+        # pytest's own "error" category: shown in the ERRORS section with the engine's output,
+        # and counted apart from failures in the closing line.
+        if getattr(report, "conformance_errored", False) and report.failed:
+            return "error", "E", ("ERROR", {"red": True})
+        return None
+
+    # -- the end -----------------------------------------------------------------------------
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        # pytest ends a run that could not collect with an "interruption" too; only Ctrl-C is one.
+        self._user_interrupted = not isinstance(
+            excinfo.value, pytest.Session.Interrupted | pytest.exit.Exception
+        )
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.results.scenarios and self.packs:
+            print_clause_table(terminalreporter, self.results, self.packs, self.baseline)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        # Runs before pytest's terminal summary, which prints what is settled here.
+        if self.baseline is not None:
+            settle_baseline(self.results, self.baseline, self._selected)
+        if self.packs:
+            write_files(
+                self.results,
+                self.packs,
+                report=self._option("report"),
+                summary=self._option("summary"),
+                write_baseline_to=self._option("write-baseline"),
+            )
+        if self.adapter is not None:
+            self.adapter.close()
+        session.exitstatus = self._exit_status(int(session.exitstatus))
+
+    def _exit_status(self, status: int) -> int:
+        """The kit's documented exit code for the way pytest ended and the results it kept."""
+        if self._stopped_with is not None:
+            return self._stopped_with
+        if status in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+            return EXIT_FAILED if self._other_failures else exit_code(self.results)
+        if status == pytest.ExitCode.NO_TESTS_COLLECTED:
+            print("conformance: error: no scenario matches the filters given", file=sys.stderr)
+            return EXIT_USAGE
+        if status == pytest.ExitCode.INTERRUPTED:
+            return EXIT_INTERRUPTED if self._user_interrupted else EXIT_USAGE
+        if status == pytest.ExitCode.INTERNAL_ERROR:
+            return EXIT_INTERNAL
+        return EXIT_USAGE
+
+
+def _unreachable(exc: EngineError) -> str:
+    """The engine cannot be reached: why, and the last lines it printed (a start-up error)."""
+    message = f"the engine cannot be reached: {exc.adapter}: {exc.reason}"
+    tail = [line for line in exc.detail.splitlines() if line.strip()][-5:]
+    return "\n".join([message, *(f"  {line}" for line in tail)])
