@@ -83,7 +83,7 @@ def test_report_names_engine_and_adapter(tmp_path: Path) -> None:
     assert run.report is not None
     assert run.report["adapter"] == "python:policy_conformance.reference:ReferenceEngine"
     assert run.report["engine"]["name"] == "policy-conformance reference engine"
-    assert run.report["contract_version"] == "1.0"
+    assert run.report["contract_version"] == "2.0"
     assert not (tmp_path / "r.json.partial").exists()
 
 
