@@ -24,6 +24,7 @@ from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
 
 from . import paths
 from .packs import Pack, Problem, read_fixtures, read_packs
+from .vocabulary import vocabulary_problems
 
 __all__ = ["STEP_MODULES", "lint", "preflight"]
 
@@ -123,6 +124,13 @@ def lint() -> list[Problem]:
     definitions = _step_definitions()
     for pack in packs:
         problems.extend(_lint_pack(pack, definitions, set(fixtures)))
+    scenarios = [
+        (path, pack, s.line, s.name, s.renderings)
+        for pack in packs
+        for path in pack.features
+        for s in parse_feature(path)[0]
+    ]
+    problems.extend(vocabulary_problems(definitions, scenarios))
     return problems
 
 

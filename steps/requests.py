@@ -123,11 +123,6 @@ def _(case: Case, lineage: str) -> None:
     case["clinical"]["lineage"] = term(LINEAGES, lineage, "lineage")
 
 
-@given("the lineage is not stated")
-def _(case: Case) -> None:
-    case["clinical"].pop("lineage", None)
-
-
 @given(parsers.parse("the disease status is {status}"))
 def _(case: Case, status: str) -> None:
     if status.strip() == "not stated":

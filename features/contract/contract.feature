@@ -100,6 +100,14 @@ Feature: The case/decision contract
       When the engine is sent the request
       Then the engine answers with a decision, not a rejection
 
+    @near-miss
+    Scenario: Dates at the edges of the contract's range are well formed
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the member was born on 1900-01-01
+      And the date of service is 2199-12-31
+      When the engine is sent the request
+      Then the engine answers with a decision, not a rejection
+
   @clause:CON-DETERMINISTIC
   Rule: The same case twice gets the same decision
     Every scenario that has the engine decide a request also sends it twice more, once again

@@ -4,8 +4,7 @@ Feature: When Inotuzumab (Besponsa) is covered
   qualified by its Policy Guidelines. Each rule is one clause of the pack's catalogue
   (clauses.yaml). Scenarios tagged "applies" show the clause deciding a request; scenarios tagged
   "near-miss" show a request that just misses it. Tags starting "reading" mark how the kit reads
-  a sentence whose meaning is open; the catalogue explains each reading. A covered request rests
-  on every coverage route the request shows to be met.
+  a sentence whose meaning is open; the catalogue explains each reading.
 
   @clause:INO-RR-BALL
   Rule: Relapsed or refractory B-cell precursor ALL is medically necessary
@@ -21,15 +20,6 @@ Feature: When Inotuzumab (Besponsa) is covered
     @applies
     Scenario: An adult with refractory B-cell precursor ALL is covered
       Given a request for an adult with refractory B-cell precursor ALL
-      When the engine decides the request
-      Then the request is covered
-      And the determination is medically necessary
-      And the decision rests on clause INO-RR-BALL
-
-    @applies @reading:all-is-a-cancer
-    Scenario: Relapsed ALL of B-cell precursor lineage is covered without saying it is a cancer
-      Given a request for an adult with relapsed ALL
-      And the leukemia is of B-cell precursor lineage
       When the engine decides the request
       Then the request is covered
       And the determination is medically necessary
@@ -62,6 +52,15 @@ Feature: When Inotuzumab (Besponsa) is covered
       Given a request for an adult with relapsed B-cell precursor ALL
       And the leukemic blasts are CD22-negative
       And the leukemia is Philadelphia chromosome-positive
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+      And the decision rests on clause INO-RR-BALL
+
+    @applies @reading:all-is-a-cancer
+    Scenario: Relapsed ALL of B-cell precursor lineage is covered without saying it is a cancer
+      Given a request for an adult with relapsed ALL
+      And the leukemia is of B-cell precursor lineage
       When the engine decides the request
       Then the request is covered
       And the determination is medically necessary
@@ -142,6 +141,7 @@ Feature: When Inotuzumab (Besponsa) is covered
     @applies @reading:fda-label-by-date
     Scenario: The engine takes a hypothetical labeled use for lymphoma as the request states it
       Given a request for an adult with relapsed diffuse large B-cell lymphoma
+      And the condition is a cancer
       And the use is within FDA labeling on the date of service, with clinical benefit established
       When the engine decides the request
       Then the request is covered
@@ -174,6 +174,7 @@ Feature: When Inotuzumab (Besponsa) is covered
     @applies @reading:strong-compendia-ratings
     Scenario Outline: A strong rating from one compendium is enough
       Given a request for an adult with relapsed diffuse large B-cell lymphoma
+      And the condition is a cancer
       And the use is not within FDA labeling on the date of service
       And <compendium> rates the use <rating>
       When the engine decides the request
@@ -194,6 +195,7 @@ Feature: When Inotuzumab (Besponsa) is covered
     @applies
     Scenario: Strong compendium support covers a use whose labeling is not stated
       Given a request for an adult with relapsed diffuse large B-cell lymphoma
+      And the condition is a cancer
       And NCCN rates the use category 2A
       When the engine decides the request
       Then the request is covered
@@ -203,6 +205,7 @@ Feature: When Inotuzumab (Besponsa) is covered
     @near-miss @reading:strong-compendia-ratings
     Scenario Outline: A weaker or contrary rating is not strong support
       Given a request for an adult with relapsed diffuse large B-cell lymphoma
+      And the condition is a cancer
       And the use is not within FDA labeling on the date of service
       And <compendium> rates the use <rating>
       When the engine decides the request
@@ -225,6 +228,7 @@ Feature: When Inotuzumab (Besponsa) is covered
     @applies @reading:conflicting-compendia
     Scenario Outline: A contrary rating elsewhere does not defeat strong support
       Given a request for an adult with relapsed diffuse large B-cell lymphoma
+      And the condition is a cancer
       And the use is not within FDA labeling on the date of service
       And NCCN rates the use category 2A
       And <compendium> rates the use <rating>
@@ -242,6 +246,7 @@ Feature: When Inotuzumab (Besponsa) is covered
     @near-miss @reading:conflicting-compendia
     Scenario: Several weak ratings do not add up to strong support
       Given a request for an adult with relapsed diffuse large B-cell lymphoma
+      And the condition is a cancer
       And the use is not within FDA labeling on the date of service
       And NCCN rates the use category 2B
       And Micromedex DrugDex rates the use class IIb

@@ -12,6 +12,7 @@ Feature: When Inotuzumab (Besponsa) is not covered
     @applies
     Scenario Outline: Treating a condition that is not a cancer is investigational
       Given a request for an adult with rheumatoid arthritis
+      And the condition is not a cancer
       And the condition treated is <condition>, coded <code>
       When the engine decides the request
       Then the request is not covered
@@ -27,6 +28,7 @@ Feature: When Inotuzumab (Besponsa) is not covered
     @applies
     Scenario: A non-cancer use is investigational whatever the labeling and compendia say
       Given a request for an adult with rheumatoid arthritis
+      And the condition is not a cancer
       And the use is within FDA labeling on the date of service, with clinical benefit established
       And NCCN rates the use category 1
       When the engine decides the request
@@ -37,6 +39,7 @@ Feature: When Inotuzumab (Besponsa) is not covered
     @near-miss
     Scenario: A cancer use with strong compendium support is not investigational
       Given a request for an adult with relapsed diffuse large B-cell lymphoma
+      And the condition is a cancer
       And Micromedex DrugDex rates the use class I
       When the engine decides the request
       Then the request is covered
@@ -49,6 +52,7 @@ Feature: When Inotuzumab (Besponsa) is not covered
     @applies
     Scenario: Relapsed diffuse large B-cell lymphoma without support is investigational
       Given a request for an adult with relapsed diffuse large B-cell lymphoma
+      And the condition is a cancer
       And the use is not within FDA labeling on the date of service
       And no compendium lists the use
       When the engine decides the request
@@ -59,6 +63,7 @@ Feature: When Inotuzumab (Besponsa) is not covered
     @applies
     Scenario Outline: Other lymphomas without support are investigational
       Given a request for an adult with relapsed diffuse large B-cell lymphoma
+      And the condition is a cancer
       And the condition treated is <lymphoma>, coded <code>
       And the use is not within FDA labeling on the date of service
       And no compendium lists the use
@@ -76,6 +81,7 @@ Feature: When Inotuzumab (Besponsa) is not covered
     @near-miss
     Scenario: A cancer use within FDA labeling with established benefit is not investigational
       Given a request for an adult with relapsed diffuse large B-cell lymphoma
+      And the condition is a cancer
       And the use is within FDA labeling on the date of service, with clinical benefit established
       And no compendium lists the use
       When the engine decides the request
@@ -99,6 +105,7 @@ Feature: When Inotuzumab (Besponsa) is not covered
     @applies @reading:nmn-or-investigational
     Scenario: An unsupported cancer use is not covered and called investigational
       Given a request for an adult with relapsed diffuse large B-cell lymphoma
+      And the condition is a cancer
       And the use is not within FDA labeling on the date of service
       And no compendium lists the use
       When the engine decides the request
@@ -109,6 +116,7 @@ Feature: When Inotuzumab (Besponsa) is not covered
     @applies @reading:nmn-or-investigational
     Scenario: A non-cancer use is not covered and called investigational
       Given a request for an adult with rheumatoid arthritis
+      And the condition is not a cancer
       When the engine decides the request
       Then the request is not covered
       And the determination is investigational
@@ -117,7 +125,6 @@ Feature: When Inotuzumab (Besponsa) is not covered
     @applies @reading:unknown-cancer-investigational
     Scenario: An unsupported use is investigational whether or not the condition is a cancer
       Given a request for an adult with rheumatoid arthritis
-      And whether the condition is a cancer is not stated
       And the use is not within FDA labeling on the date of service
       And no compendium lists the use
       When the engine decides the request

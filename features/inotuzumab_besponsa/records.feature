@@ -64,6 +64,7 @@ Feature: Medical records for a determination
     @applies
     Scenario: An unsupported lymphoma use whose compendia are not stated is pended for them
       Given a request for an adult with relapsed diffuse large B-cell lymphoma
+      And the condition is a cancer
       And the use is not within FDA labeling on the date of service
       And the compendia are not stated
       When the engine decides the request
@@ -75,6 +76,7 @@ Feature: Medical records for a determination
     @applies
     Scenario: A lymphoma use with no compendium listing whose labeling is not stated is pended for it
       Given a request for an adult with relapsed diffuse large B-cell lymphoma
+      And the condition is a cancer
       And no compendium lists the use
       And FDA labeling is not stated
       When the engine decides the request
@@ -119,7 +121,6 @@ Feature: Medical records for a determination
     @applies @reading:several-unknown-facts
     Scenario: A condition not known to be a cancer, with no evidence, is pended for three facts
       Given a request for an adult with rheumatoid arthritis
-      And whether the condition is a cancer is not stated
       When the engine decides the request
       Then the request is pended for more information
       And no determination is made
@@ -129,7 +130,6 @@ Feature: Medical records for a determination
     @applies @reading:unknown-cancer-investigational
     Scenario: A hypothetical labeled use without benefit is pended for whether the condition is a cancer
       Given a request for an adult with rheumatoid arthritis
-      And whether the condition is a cancer is not stated
       And the use is within FDA labeling on the date of service, but clinical benefit is not established
       And no compendium lists the use
       When the engine decides the request
@@ -251,8 +251,20 @@ Feature: Medical records for a determination
       And the decision rests on clauses INO-INV-UNSUPPORTED and INO-NOT-MET
 
     @near-miss
+    Scenario: A condition the request calls a cancer, with strong compendium support, is decided
+      Given a request for an adult with rheumatoid arthritis
+      And the condition is a cancer
+      And the use is not within FDA labeling on the date of service
+      And NCCN rates the use category 2A
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+      And the decision rests on clause INO-COMPENDIA
+
+    @near-miss
     Scenario: A non-cancer use is decided without labeling or compendium evidence
       Given a request for an adult with rheumatoid arthritis
+      And the condition is not a cancer
       And the request says nothing about FDA labeling or compendia
       When the engine decides the request
       Then the request is not covered
