@@ -831,6 +831,18 @@ WRONG_CASES: dict[str, Callable[[], Any]] = {
     "denies_missing_facts": lambda: make_case({**RR_BALL, "lineage": "t-cell"}),
     "letter_fills_gaps": lambda: make_case({}, documentation=[{"kind": "letter-of-support"}]),
     "ignores_icd_conflict": lambda: make_case(diagnosis=["C91.01"]),
+    "cites_every_clause": make_case,
+    "cites_one_route": lambda: make_case(RR_BALL, {"fda_labeling": LABELED}),
+    "omits_not_met": lambda: make_case(CANCER_OTHER, {"fda_labeling": OFF_LABEL, "compendia": []}),
+    "names_an_extra_fact": lambda: make_case({**RR_BALL, "lineage": "t-cell"}),
+    "names_one_fact_too_few": lambda: make_case({}),
+    "guesses_lineage": lambda: make_case(
+        {"disease": ALL, "disease_status": "relapsed"}, {"fda_labeling": OFF_LABEL, "compendia": []}
+    ),
+    "pends_when_readings_agree": lambda: make_case(
+        {**RR_BALL, "disease_status": "refractory"}, diagnosis=["C91.02"]
+    ),
+    "one_in_five_differs": make_case,
     "drops_case_id": make_case,
     "wrong_case_id": make_case,
     "invalid_decision": make_case,
@@ -858,7 +870,8 @@ def test_each_wrong_engine_differs_from_the_reference(name: str) -> None:
     engine: Callable[[Any], dict[str, Any]] = getattr(wrong, name)
     case = WRONG_CASES[name]()
     expected = ask(copy.deepcopy(case))
-    answers = [engine(copy.deepcopy(case)) for _ in range(2 if name == "flaky" else 1)]
+    repeats = {"flaky": 2, "one_in_five_differs": 5}.get(name, 1)
+    answers = [engine(copy.deepcopy(case)) for _ in range(repeats)]
     assert any(answer != expected for answer in answers), f"{name} answers like the reference"
     if name not in CONTRACT_BREAKERS:
         for answer in answers:

@@ -74,6 +74,16 @@ Feature: Which requests the policy governs
       And the decision rests on clause INO-CODES
 
     @near-miss @reading:drug-names
+    Scenario: A related antibody-drug conjugate billed under an unclassified code is outside the policy
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the drug requested is gemtuzumab ozogamicin
+      And the drug is billed under J3590
+      When the engine decides the request
+      Then the request is outside the policy
+      And no determination is made
+      And the decision rests on clause INO-CODES
+
+    @near-miss @reading:drug-names
     Scenario: Another drug billed under a listed code is outside the policy
       Given a request for an adult with relapsed B-cell precursor ALL
       And the drug requested is blinatumomab

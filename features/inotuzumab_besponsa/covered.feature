@@ -76,6 +76,15 @@ Feature: When Inotuzumab (Besponsa) is covered
       And the determination is medically necessary
       And the decision rests on clauses INO-RR-BALL, INO-FDA-LABEL and INO-COMPENDIA
 
+    @applies @reading:cd22-status
+    Scenario: Refractory B-cell precursor ALL with CD22-negative blasts is covered
+      Given a request for an adult with refractory B-cell precursor ALL
+      And the leukemic blasts are CD22-negative
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+      And the decision rests on clause INO-RR-BALL
+
     @near-miss
     Scenario: Relapsed T-cell ALL is not the primary indication
       Given a request for an adult with relapsed ALL
@@ -147,6 +156,17 @@ Feature: When Inotuzumab (Besponsa) is covered
       Then the request is covered
       And the determination is medically necessary
       And the decision rests on clause INO-FDA-LABEL
+
+    @applies
+    Scenario: A hypothetical labeled lymphoma use that a compendium also supports rests on both routes
+      Given a request for an adult with relapsed diffuse large B-cell lymphoma
+      And the condition is a cancer
+      And the use is within FDA labeling on the date of service, with clinical benefit established
+      And Lexi-Drugs rates the use evidence level A
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+      And the decision rests on clauses INO-FDA-LABEL and INO-COMPENDIA
 
     @near-miss
     Scenario: A frontline use outside FDA labeling with no compendium listing is not covered

@@ -150,6 +150,18 @@ Feature: Medical records for a determination
       And the missing facts are lineage
       And the decision rests on clause INO-RECORDS
 
+    @applies @reading:letter-with-facts
+    Scenario: A letter of support does not supply several missing facts either
+      Given a request for an adult with ALL not in remission
+      And a letter of support is supplied
+      And the use is not within FDA labeling on the date of service
+      And no compendium lists the use
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the missing facts are lineage and disease status
+      And the decision rests on clause INO-RECORDS
+
     @near-miss @reading:letter-with-facts
     Scenario: A letter of support that states the lineage is decided on the facts the request states
       Given a request for an adult with relapsed ALL
