@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from policy_conformance import contract
 from policy_conformance.reference import decide
-from policy_conformance.reference.rules import ALL_CODES
+from policy_conformance.reference.rules import ALL_CODES, CLAUSE_ORDER
 
 __all__ = [
     "WRONG_ENGINES",
@@ -60,18 +60,6 @@ Decision = dict[str, Any]
 
 ALL: Final = "acute-lymphoblastic-leukemia"
 
-#: Every clause of the pack's catalogue, for the engine that cites them all.
-_CATALOGUE: Final = (
-    "INO-RR-BALL",
-    "INO-FDA-LABEL",
-    "INO-COMPENDIA",
-    "INO-INV-NONCANCER",
-    "INO-INV-UNSUPPORTED",
-    "INO-NOT-MET",
-    "INO-CODES",
-    "INO-CODE-DATES",
-    "INO-RECORDS",
-)
 
 #: Engine name -> the clause (policy clause or contract clause) whose scenarios must catch it.
 WRONG_ENGINES: Final[dict[str, str]] = {
@@ -420,7 +408,7 @@ def cites_every_clause(case: Case) -> Decision:
     """Over-citing: answers like the reference but cites every clause of the catalogue."""
     decision = decide(case)
     if _is_decision(decision):
-        decision["clauses"] = list(_CATALOGUE)
+        decision["clauses"] = list(CLAUSE_ORDER)
     return decision
 
 
