@@ -138,7 +138,7 @@ Feature: When Inotuzumab (Besponsa) is covered
   Rule: Another cancer use within FDA labeling, with clinical benefit established, may be medically necessary
 
     @applies @reading:fda-label-by-date
-    Scenario: A labeled frontline use with established benefit is covered
+    Scenario: A hypothetical labeled frontline use with established benefit is covered
       Given a request for an older adult with newly diagnosed B-cell precursor ALL
       And the use is within FDA labeling on the date of service, with clinical benefit established
       And no compendium lists the use
