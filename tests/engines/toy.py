@@ -72,7 +72,7 @@ class BrokenMetadata:
 
 class FutureContract(Engine):
     def metadata(self) -> dict[str, Any]:
-        return {"name": "from the future", "contract_version": "2.0"}
+        return {"name": "from the future", "contract_version": "3.0"}
 
 
 NOT_CALLABLE = 42
