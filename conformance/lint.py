@@ -22,6 +22,7 @@ from policy_conformance.steps import MODULES as STEP_MODULES
 from . import paths
 from .bdd_private import GherkinParseError, StepDefinition, parse_feature_text, step_definitions
 from .packs import Pack, Problem, read_fixtures, read_kit_file, read_packs
+from .vocabulary import vocabulary_problems
 
 __all__ = ["STEP_MODULES", "lint", "preflight"]
 
@@ -126,6 +127,14 @@ def _check(*, coverage: bool) -> list[Problem]:
     definitions = step_definitions(STEP_MODULES)
     for pack in packs:
         problems.extend(_lint_pack(pack, definitions, set(fixtures), coverage=coverage))
+    if coverage:
+        scenarios = [
+            (path, pack, s.line, s.name, s.renderings)
+            for pack in packs
+            for path in pack.features
+            for s in parse_feature(path)[0]
+        ]
+        problems.extend(vocabulary_problems(definitions, scenarios))
     return problems
 
 

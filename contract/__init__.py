@@ -30,8 +30,9 @@ __all__ = [
 ]
 
 #: The version of the contract this kit speaks, MAJOR.MINOR. A MINOR change only adds optional
-#: fields; an engine built for any 1.x contract can be run by a 1.y kit.
-CONTRACT_VERSION = "1.0"
+#: fields; an engine built for any 2.x contract can be run by a 2.y kit. Contract 2.0 grades the
+#: exact clauses and missing facts and refuses contradictory cases, so 1.x engines are refused.
+CONTRACT_VERSION = "2.0"
 
 SCHEMA_DIR = Path(__file__).resolve().parent
 

@@ -46,7 +46,6 @@ STANDARD_VOCABULARIES: dict[str, tuple[str, str, str]] = {
 #: missing_facts enum (a test checks this).
 MISSING_FACTS: dict[str, str] = {
     "cancer": "clinical.cancer",
-    "disease": "clinical.disease",
     "lineage": "clinical.lineage",
     "disease-status": "clinical.disease_status",
     "fda-labeling": "evidence.fda_labeling",

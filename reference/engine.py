@@ -13,17 +13,13 @@ from typing import Any, Final
 from policy_conformance.contract import CONTRACT_VERSION, violations
 
 from .rules import (
-    DRUG_NAME,
-    MISSING_FACT_ORDER,
-    ClauseResult,
+    DRUG_NAMES,
     Facts,
     codes_valid_on,
-    compendia_clause,
     dated_codes,
-    fda_label_clause,
     in_catalogue_order,
+    judge,
     read_facts,
-    rr_ball_clause,
 )
 
 __all__ = ["ReferenceEngine", "decide", "metadata"]
@@ -36,6 +32,15 @@ _ROUTE_WORDS: Final[Mapping[str, str]] = {
     "INO-RR-BALL": "relapsed or refractory B-cell precursor ALL",
     "INO-FDA-LABEL": "a cancer use within FDA labeling with established clinical benefit",
     "INO-COMPENDIA": "a cancer use strongly supported by a recognised compendium",
+}
+
+
+#: Why a request is not covered, by determination, for the rationale.
+_NOT_COVERED_WORDS: Final[Mapping[str, str]] = {
+    "investigational": "Investigational: the use is not for a cancer, or no coverage route "
+    "supports it.",
+    "not-medically-necessary": "Not medically necessary: the use is within FDA labeling but "
+    "its clinical benefit is not established.",
 }
 
 
@@ -56,9 +61,9 @@ def decide(case: Any) -> dict[str, Any]:
         return rejection
     if case["policy_id"] != POLICY_ID:
         return _not_applicable(case, ["INO-CODES"], f"This engine decides only {POLICY_ID}.")
-    if case["drug"]["name"] != DRUG_NAME:
+    if case["drug"]["name"] not in DRUG_NAMES:
         return _not_applicable(
-            case, ["INO-CODES"], f"The policy governs {DRUG_NAME} only, not this drug."
+            case, ["INO-CODES"], "The policy governs inotuzumab ozogamicin only, not this drug."
         )
     day = date.fromisoformat(case["date_of_service"])
     billed = set(case["drug"]["hcpcs_codes"])
@@ -99,58 +104,25 @@ def _reject(case: Any) -> dict[str, Any] | None:
 
 
 def _evaluate(case: Mapping[str, Any], facts: Facts) -> dict[str, Any]:
-    results: dict[str, ClauseResult] = {
-        "INO-RR-BALL": rr_ball_clause(facts),
-        "INO-FDA-LABEL": fda_label_clause(facts),
-        "INO-COMPENDIA": compendia_clause(facts),
-    }
-    met = [clause for clause, result in results.items() if result.value is True]
-    if met:
-        words = " and ".join(_ROUTE_WORDS[clause] for clause in met)
-        return _decision(
-            case,
-            "covered",
-            met,
-            f"Medically necessary for {words}.",
-            determination="medically-necessary",
-        )
-    if all(result.value is False for result in results.values()):
-        return _not_covered(case, facts)
-    missing = set().union(*(r.missing for r in results.values() if r.value is None))
-    named = [fact for fact in MISSING_FACT_ORDER if fact in missing]
-    because = "The request does not settle " + ", ".join(named) + "."
-    if facts.status_conflict and "disease-status" in missing:
-        because += " The ALL diagnosis code contradicts the stated disease status."
-    return _decision(case, "pended", ["INO-RECORDS"], because, missing_facts=named)
-
-
-def _not_covered(case: Mapping[str, Any], facts: Facts) -> dict[str, Any]:
-    """Reading nmn-or-investigational: one determination, the more specific."""
-    if facts.cancer is False:
-        return _decision(
-            case,
-            "not-covered",
-            ["INO-INV-NONCANCER", "INO-NOT-MET"],
-            "Investigational: the drug is not requested to treat a cancer.",
-            determination="investigational",
-        )
-    if facts.cancer is True and facts.within_label is True and facts.benefit is False:
-        # Policy Guidelines forbid calling a labeled cancer use investigational.
-        return _decision(
-            case,
-            "not-covered",
-            ["INO-NOT-MET"],
-            "Not medically necessary: the use is within FDA labeling but its clinical benefit "
-            "is not established.",
-            determination="not-medically-necessary",
-        )
+    judgement = judge(facts)
+    settled = judgement.verdict
+    if settled is None:
+        named = list(judgement.missing)
+        because = "The request does not settle " + ", ".join(named) + "."
+        if facts.status_conflict and "disease-status" in named:
+            because += " An ALL diagnosis code contradicts the stated disease status."
+        return _decision(case, "pended", ["INO-RECORDS"], because, missing_facts=named)
+    if settled.outcome == "covered":
+        words = " and ".join(_ROUTE_WORDS[clause] for clause in in_catalogue_order(settled.clauses))
+        because = f"Medically necessary for {words}."
+    else:
+        because = _NOT_COVERED_WORDS[settled.determination]
     return _decision(
         case,
-        "not-covered",
-        ["INO-INV-UNSUPPORTED", "INO-NOT-MET"],
-        "Investigational: the use meets neither the primary indication, FDA labeling with "
-        "established benefit, nor strong compendia support.",
-        determination="investigational",
+        settled.outcome,
+        list(settled.clauses),
+        because,
+        determination=settled.determination,
     )
 
 

@@ -1,13 +1,22 @@
-"""The policy's criteria as the clause catalogue reads them, in three-valued logic.
+"""The policy's criteria as the clause catalogue reads them, and the contract's grading rules.
 
-A fact the request leaves out is unknown, never guessed; a criterion is met, not met or unknown
-(Kleene logic), and an unknown criterion remembers which facts it still needs so that a pended
-decision can name them all at once.
+A verdict is a function of complete facts (:func:`verdict`). A case rarely states every fact, so
+each fact is read as the set of values it may still take (:func:`read_facts`); the decision is
+then settled by enumerating every completion of those small abstract domains:
+
+- every completion gives the same outcome and determination: that is the decision, and it cites
+  the clauses that every completion cites;
+- otherwise the request is pended, and a fact is missing exactly when some completion exists in
+  which changing that fact alone changes the outcome or the determination.
+
+Supplying every missing fact, with any values, then settles the decision (any two completions
+that agree on the missing facts are joined by single-fact steps that change nothing).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import itertools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
@@ -15,25 +24,25 @@ from typing import Any, Final
 from policy_conformance import contract
 
 __all__ = [
+    "ALL_CODES",
     "CLAUSE_ORDER",
-    "DRUG_NAME",
+    "DRUG_NAMES",
     "MISSING_FACT_ORDER",
-    "ClauseResult",
     "Facts",
+    "Judgement",
+    "Verdict",
     "codes_valid_on",
-    "compendia_clause",
     "dated_codes",
-    "fda_label_clause",
     "in_catalogue_order",
+    "judge",
     "read_facts",
-    "rr_ball_clause",
+    "verdict",
 ]
 
-#: Three-valued truth: ``None`` is unknown.
-Truth = bool | None
-
-DRUG_NAME: Final = "inotuzumab ozogamicin"
 ALL: Final = "acute-lymphoblastic-leukemia"
+
+#: Reading drug-names: the generic name, its stem and the brand name all name the policy's drug.
+DRUG_NAMES: Final = frozenset({"inotuzumab ozogamicin", "inotuzumab", "besponsa"})
 
 #: The catalogue's clause order. Kept here rather than read from features/ because the reference
 #: must stand alone; a unit test holds it to the catalogue.
@@ -65,13 +74,15 @@ _DATED_CODES: Final[Mapping[str, tuple[date | None, date | None]]] = {
     "J9229": (date(2019, 1, 1), None),
 }
 
-#: Reading icd-status-conflict: the only pairs in which an ALL code agrees with a stated status.
-#: Refractory disease has not achieved remission, hence C91.00.
-_ICD_AGREES_WITH: Final[Mapping[str, frozenset[str]]] = {
+#: Reading icd-status-conflict: the statuses each ALL code agrees with. Refractory disease has
+#: not achieved remission, hence C91.00.
+ALL_CODES: Final[Mapping[str, frozenset[str]]] = {
     "C91.00": frozenset({"newly-diagnosed", "refractory"}),
     "C91.01": frozenset({"in-remission"}),
     "C91.02": frozenset({"relapsed"}),
 }
+
+_RELAPSED_OR_REFRACTORY: Final = frozenset({"relapsed", "refractory"})
 
 #: Reading strong-compendia-ratings: the ratings that are strong support, by compendium. Anything
 #: else (NCCN 2B or 3, DrugDex IIb or III, Lexi B or C, any non-supportive narrative) is not.
@@ -82,6 +93,13 @@ _STRONG_RATINGS: Final[Mapping[str, frozenset[str]]] = {
     "clinical-pharmacology": frozenset({"supportive"}),
     "lexi-drugs": frozenset({"A"}),
 }
+
+#: The abstract values of FDA labeling: benefit is part of the labeling evidence, so supplying
+#: the labeling with any value can never leave benefit unknown.
+NOT_WITHIN: Final = "not-within"
+WITH_BENEFIT: Final = "within-with-benefit"
+WITHOUT_BENEFIT: Final = "within-without-benefit"
+_LABELINGS: Final = (NOT_WITHIN, WITH_BENEFIT, WITHOUT_BENEFIT)
 
 
 def dated_codes() -> frozenset[str]:
@@ -106,110 +124,186 @@ def in_catalogue_order(clauses: Iterable[str]) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Facts:
-    """The clinical facts of a well-formed case; ``None`` wherever the fact is unknown."""
+class Verdict:
+    """What complete facts decide: outcome, determination and the clauses it rests on."""
 
-    cancer: bool | None
-    disease: str | None
-    lineage: str | None
-    status: str | None
-    #: The status was stated but an ALL diagnosis code contradicts it, so it counts as unknown.
+    outcome: str
+    determination: str
+    clauses: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Every value each fact the criteria read may still take, given what the case states.
+
+    A stated fact has one value; an unstated one its whole abstract domain; a status that an ALL
+    diagnosis code contradicts, the stated status and the statuses the code agrees with.
+    """
+
+    cancer: tuple[bool, ...]
+    is_all: tuple[bool, ...]
+    b_cell_precursor: tuple[bool, ...]
+    relapsed_or_refractory: tuple[bool, ...]
+    labeling: tuple[str, ...]
+    strong_compendia: tuple[bool, ...]
+    #: The missing-fact name for the labeling: ``clinical-benefit`` when only benefit is open.
+    labeling_name: str
+    #: The status was stated but an ALL diagnosis code contradicts it.
     status_conflict: bool
-    within_label: bool | None
-    benefit: bool | None
-    #: ``None`` when the request says nothing about compendia; empty when none lists the use.
-    compendia: tuple[tuple[str, str], ...] | None
+
+    def by_name(self) -> dict[str, tuple[Any, ...]]:
+        """The facts under their contract names, in the contract's order."""
+        return {
+            "cancer": self.cancer,
+            "disease": self.is_all,
+            "lineage": self.b_cell_precursor,
+            "disease-status": self.relapsed_or_refractory,
+            self.labeling_name: self.labeling,
+            "compendia": self.strong_compendia,
+        }
+
+
+_BOTH: Final = (False, True)
+
+
+def _known(value: Any) -> tuple[Any, ...]:
+    return (value,)
 
 
 def read_facts(case: Mapping[str, Any]) -> Facts:
     """Read the facts the criteria turn on from a case that conforms to the contract."""
     clinical: Mapping[str, Any] = case["clinical"]
     evidence: Mapping[str, Any] = case.get("evidence", {})
-    labeling: Mapping[str, Any] | None = evidence.get("fda_labeling")
-    listings: Sequence[Mapping[str, str]] | None = evidence.get("compendia")
-
-    disease = clinical.get("disease")
+    lineage = clinical.get("lineage")
     status = clinical.get("disease_status")
-    conflict = (
-        disease == ALL
-        and status is not None
-        and any(
-            status not in _ICD_AGREES_WITH[code]
-            for code in case["diagnosis_codes"]
-            if code in _ICD_AGREES_WITH
-        )
-    )
+
+    statuses: set[str] = set()
+    conflict = False
+    if status is not None:
+        statuses.add(status)
+        # Reading icd-status-conflict: each contradicting code adds the statuses it agrees with;
+        # a code never supplies a status the request leaves out.
+        for code in case["diagnosis_codes"]:
+            agreeing = ALL_CODES.get(code)
+            if agreeing is not None and status not in agreeing:
+                conflict = True
+                statuses |= agreeing
+
+    labeling: Mapping[str, Any] | None = evidence.get("fda_labeling")
+    labeling_name = "fda-labeling"
+    if labeling is None:
+        labelings: tuple[str, ...] = _LABELINGS
+    elif not labeling["within_label"]:
+        labelings = _known(NOT_WITHIN)
+    elif "clinical_benefit_established" not in labeling:
+        labelings, labeling_name = (WITH_BENEFIT, WITHOUT_BENEFIT), "clinical-benefit"
+    else:
+        benefit = labeling["clinical_benefit_established"]
+        labelings = _known(WITH_BENEFIT if benefit else WITHOUT_BENEFIT)
+
+    listings = evidence.get("compendia")
     return Facts(
-        cancer=clinical.get("cancer"),
-        disease=disease,
-        lineage=clinical.get("lineage"),
-        # Neither the code nor the stated status can be preferred without records (INO-RECORDS).
-        status=None if conflict else status,
-        status_conflict=conflict,
-        within_label=None if labeling is None else labeling["within_label"],
-        benefit=None if labeling is None else labeling.get("clinical_benefit_established"),
-        compendia=(
-            None
-            if listings is None
-            else tuple((listing["compendium"], listing["rating"]) for listing in listings)
+        cancer=_BOTH if clinical.get("cancer") is None else _known(clinical["cancer"]),
+        # Reading all-by-its-code: an ALL diagnosis code is on the request exactly when the disease
+        # is ALL (the contract refuses any other pairing), so this fact is never open.
+        is_all=_known(any(code in ALL_CODES for code in case["diagnosis_codes"])),
+        b_cell_precursor=_BOTH if lineage is None else _known(lineage == "b-cell-precursor"),
+        relapsed_or_refractory=(
+            _BOTH
+            if status is None
+            else tuple(sorted({s in _RELAPSED_OR_REFRACTORY for s in statuses}))
         ),
+        labeling=labelings,
+        strong_compendia=(
+            _BOTH
+            if listings is None
+            else _known(
+                # Reading conflicting-compendia: one strong listing is enough.
+                any(item["rating"] in _STRONG_RATINGS[item["compendium"]] for item in listings)
+            )
+        ),
+        labeling_name=labeling_name,
+        status_conflict=conflict,
+    )
+
+
+def verdict(
+    *,
+    cancer: bool,
+    is_all: bool,
+    b_cell_precursor: bool,
+    relapsed_or_refractory: bool,
+    labeling: str,
+    strong_compendia: bool,
+) -> Verdict:
+    """The decision that complete facts make, with every clause it rests on."""
+    # Reading all-is-a-cancer: ALL is a cancer, whatever (or whether) the flag says.
+    cancer = cancer or is_all
+    routes = {
+        "INO-RR-BALL": is_all and b_cell_precursor and relapsed_or_refractory,
+        "INO-FDA-LABEL": cancer and labeling == WITH_BENEFIT,
+        "INO-COMPENDIA": cancer and strong_compendia,
+    }
+    met = frozenset(clause for clause, holds in routes.items() if holds)
+    if met:
+        return Verdict("covered", "medically-necessary", met)
+    if not cancer:
+        return Verdict(
+            "not-covered", "investigational", frozenset({"INO-INV-NONCANCER", "INO-NOT-MET"})
+        )
+    if labeling == WITHOUT_BENEFIT:
+        # Reading nmn-or-investigational: Policy Guidelines forbid calling a labeled cancer use
+        # investigational.
+        return Verdict("not-covered", "not-medically-necessary", frozenset({"INO-NOT-MET"}))
+    return Verdict(
+        "not-covered", "investigational", frozenset({"INO-INV-UNSUPPORTED", "INO-NOT-MET"})
     )
 
 
 @dataclass(frozen=True)
-class ClauseResult:
-    """A criterion's value, and when unknown, the facts whose absence leaves it unknown."""
+class Judgement:
+    """A settled decision (``missing`` empty) or a pended one naming its missing facts."""
 
-    value: Truth
-    missing: frozenset[str]
-
-
-def _all_of(*conjuncts: tuple[Truth, str]) -> ClauseResult:
-    """Kleene AND over (value, fact name) pairs: one false conjunct settles it."""
-    if any(value is False for value, _ in conjuncts):
-        return ClauseResult(False, frozenset())
-    missing = frozenset(fact for value, fact in conjuncts if value is None)
-    return ClauseResult(None if missing else True, missing)
+    verdict: Verdict | None
+    missing: tuple[str, ...]
 
 
-def _equals(value: str | None, wanted: str) -> Truth:
-    return None if value is None else value == wanted
+_FIELDS: Final = (
+    "cancer",
+    "is_all",
+    "b_cell_precursor",
+    "relapsed_or_refractory",
+    "labeling",
+    "strong_compendia",
+)
 
 
-def rr_ball_clause(facts: Facts) -> ClauseResult:
-    """INO-RR-BALL: relapsed or refractory B-cell precursor ALL, at any age, CD22 or not."""
-    return _all_of(
-        (facts.cancer, "cancer"),
-        (_equals(facts.disease, ALL), "disease"),
-        (_equals(facts.lineage, "b-cell-precursor"), "lineage"),
-        (
-            None if facts.status is None else facts.status in {"relapsed", "refractory"},
-            "disease-status",
-        ),
-    )
-
-
-def fda_label_clause(facts: Facts) -> ClauseResult:
-    """INO-FDA-LABEL: a cancer use within FDA labeling whose clinical benefit is established."""
-    if facts.within_label is None:
-        # Benefit is stated inside the labeling evidence, so asking for the labeling asks for it
-        # too; naming clinical-benefit separately would ask twice for one document.
-        return _all_of((facts.cancer, "cancer"), (None, "fda-labeling"))
-    return _all_of(
-        (facts.cancer, "cancer"),
-        (facts.within_label, "fda-labeling"),
-        (facts.benefit, "clinical-benefit"),
-    )
-
-
-def compendia_clause(facts: Facts) -> ClauseResult:
-    """INO-COMPENDIA: a cancer use that at least one compendium strongly supports.
-
-    Reading conflicting-compendia: a contrary listing elsewhere never defeats strong support.
-    """
-    strong: Truth = (
-        None
-        if facts.compendia is None
-        else any(rating in _STRONG_RATINGS[name] for name, rating in facts.compendia)
-    )
-    return _all_of((facts.cancer, "cancer"), (strong, "compendia"))
+def judge(facts: Facts) -> Judgement:
+    """Settle the decision over every completion of the facts, or name the missing facts."""
+    domains = [getattr(facts, field) for field in _FIELDS]
+    verdicts = {
+        values: verdict(**dict(zip(_FIELDS, values, strict=True)))
+        for values in itertools.product(*domains)
+    }
+    decided = {(v.outcome, v.determination) for v in verdicts.values()}
+    if len(decided) == 1:
+        first = next(iter(verdicts.values()))
+        cited = frozenset.intersection(*(v.clauses for v in verdicts.values()))
+        return Judgement(Verdict(first.outcome, first.determination, cited), ())
+    names = list(facts.by_name())
+    missing = set()
+    for position, domain in enumerate(domains):
+        if len(domain) < 2:
+            continue
+        for values, seen in verdicts.items():
+            alternatives = (
+                (*values[:position], other, *values[position + 1 :]) for other in domain
+            )
+            if any(
+                (verdicts[alt].outcome, verdicts[alt].determination)
+                != (seen.outcome, seen.determination)
+                for alt in alternatives
+            ):
+                missing.add(names[position])
+                break
+    return Judgement(None, tuple(fact for fact in MISSING_FACT_ORDER if fact in missing))

@@ -2,6 +2,11 @@
 
 Every expectation is written literally in the feature; nothing here computes what the answer
 should be. A mismatch fails with the expected value, the engine's value and the whole decision.
+Every graded field is checked exactly: the outcome, the determination or its absence, the whole
+set of clauses cited and the whole set of missing facts.
+
+Every case is also sent twice more, once as it is and once with its keys in reverse order under
+another case id; a decision that differs in a graded field fails CON-DETERMINISTIC.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from pytest_bdd import parsers, then, when
 
 from policy_conformance.boundary import CheckedEngine
@@ -26,9 +32,46 @@ def fail(what: str, expected: object, actual: object, decision: Decision) -> Non
     )
 
 
+def graded(decision: Decision) -> dict[str, Any]:
+    """The fields the kit grades, in a form that compares equal when they agree.
+
+    The rationale and extensions are free text for people; the case id is compared on its own.
+    """
+    return {
+        "policy": decision["policy"],
+        "outcome": decision["outcome"],
+        "determination": decision.get("determination"),
+        "clauses": sorted(decision["clauses"]),
+        "missing_facts": sorted(decision.get("missing_facts", [])),
+    }
+
+
+def reordered(value: Any) -> Any:
+    """The same JSON value with the keys of every object in reverse order."""
+    if isinstance(value, dict):
+        return {key: reordered(value[key]) for key in reversed(list(value))}
+    if isinstance(value, list):
+        return [reordered(item) for item in value]
+    return value
+
+
+def check_repeatable(request: pytest.FixtureRequest, decisions: list[Decision]) -> None:
+    """Fail CON-DETERMINISTIC, for this scenario, when the decisions differ in a graded field."""
+    first = graded(decisions[0])
+    for again in decisions[1:]:
+        if graded(again) != first:
+            # The plugin counts a scenario against every clause it is marked with.
+            request.node.add_marker(pytest.mark.clause("CON-DETERMINISTIC"))
+            fail("CON-DETERMINISTIC: the same case decided again", first, graded(again), again)
+
+
 @when("the engine decides the request", target_fixture="decision")
-def _(engine: CheckedEngine, case: Case) -> Decision:
-    return engine.decide(case)
+def _(engine: CheckedEngine, case: Case, request: pytest.FixtureRequest) -> Decision:
+    decision = engine.decide(case)
+    shuffled = reordered(case)
+    shuffled["case_id"] = f"{case['case_id']}.again"
+    check_repeatable(request, [decision, engine.decide(case), engine.decide(shuffled)])
+    return decision
 
 
 @then(parsers.parse("the request is {outcome}"))
@@ -51,12 +94,11 @@ def _(decision: Decision) -> None:
         fail("determination", None, decision["determination"], decision)
 
 
-@then(parsers.parse("the decision cites clause {clause_id}"))
-def _(decision: Decision, clause_id: str) -> None:
-    if clause_id not in decision["clauses"]:
-        fail(
-            f"clauses cited (should include {clause_id})", clause_id, decision["clauses"], decision
-        )
+@then(parsers.re(r"the decision rests on clauses? (?P<clauses>.+)"))
+def _(decision: Decision, clauses: str) -> None:
+    expected = sorted(phrase_list(clauses))
+    if sorted(decision["clauses"]) != expected:
+        fail("clauses cited (exactly)", expected, sorted(decision["clauses"]), decision)
 
 
 @then(parsers.parse("the missing facts are {facts}"))

@@ -49,7 +49,6 @@ STATUSES = {
 SIGNS = {"positive": "positive", "negative": "negative"}
 MISSING_FACTS = {
     "whether the condition is a cancer": "cancer",
-    "the disease": "disease",
     "lineage": "lineage",
     "disease status": "disease-status",
     "fda labeling": "fda-labeling",

@@ -7,6 +7,7 @@ Each step changes one fact of the case in the policy's own words. A fact can als
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from pytest_bdd import given, parsers
@@ -50,6 +51,12 @@ def _(case: Case, date: str) -> None:
 @given(parsers.parse("the drug is billed under {codes}"))
 def _(case: Case, codes: str) -> None:
     case["drug"]["hcpcs_codes"] = phrase_list(codes)
+
+
+@given(parsers.parse("the request is to be decided under the {policy} policy"))
+def _(case: Case, policy: str) -> None:
+    # "Blinatumomab (Blincyto)" is the policy whose file name is blinatumomab_blincyto.
+    case["policy_id"] = "_".join(re.findall(r"[a-z0-9]+", policy.lower()))
 
 
 @given(parsers.parse("the drug requested is {name}"))
@@ -114,11 +121,6 @@ def _(case: Case) -> None:
 @given(parsers.parse("the leukemia is of {lineage} lineage"))
 def _(case: Case, lineage: str) -> None:
     case["clinical"]["lineage"] = term(LINEAGES, lineage, "lineage")
-
-
-@given("the lineage is not stated")
-def _(case: Case) -> None:
-    case["clinical"].pop("lineage", None)
 
 
 @given(parsers.parse("the disease status is {status}"))

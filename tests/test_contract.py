@@ -82,8 +82,9 @@ def test_a_date_that_does_not_exist_is_rejected() -> None:
 
 
 def test_contract_versions_are_compatible_by_major() -> None:
-    assert contract.compatible("1.0") and contract.compatible("1.7")
-    assert not contract.compatible("2.0") and not contract.compatible("0.9")
+    assert contract.compatible("2.0") and contract.compatible("2.7")
+    # Contract 2.0 changed what is graded and which cases are well formed: 1.x is refused.
+    assert not contract.compatible("1.0") and not contract.compatible("3.0")
 
 
 def test_readme_tables_are_generated_from_the_schemas() -> None:

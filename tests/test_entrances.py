@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from policy_conformance import cli, options, pytest_entry
+from policy_conformance import cli, contract, options, pytest_entry
 from policy_conformance.run import RunEntrance
 from tests.kit import KIT_ROOT, conformance, run_environment
 
@@ -95,7 +95,9 @@ def test_version_is_the_kits_after_run_too() -> None:
     for arguments in (["--version"], ["run", "--version"]):
         run = conformance(*arguments)
         assert run.code == 0
-        assert re.fullmatch(r"conformance \S+ \(contract 1\.\d+\)\n", run.out), run.out
+        assert re.fullmatch(
+            rf"conformance \S+ \(contract {re.escape(contract.CONTRACT_VERSION)}\)\n", run.out
+        ), run.out
         assert "pytest" not in run.out
 
 
@@ -140,7 +142,7 @@ def test_co_reaches_pytest_and_opens_no_engine() -> None:
         "run", "--co", "--clause", "INO-CODE-DATES", "--adapter", "python:no_such_module:x"
     )
     assert run.code == 0, run.err
-    assert "7/105 tests collected" in run.out
+    assert "8/141 tests collected" in run.out
 
 
 @pytest.mark.slow
@@ -201,7 +203,7 @@ def test_the_run_waits_for_an_engine_that_starts_late() -> None:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=10)
     assert run.returncode == 0, out[-2000:] + err
-    assert "7 passed" in out
+    assert "8 passed" in out
 
 
 @pytest.mark.slow

@@ -6,6 +6,7 @@ what it requires, nothing else.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -54,7 +55,9 @@ def test_the_installed_kit_runs_from_an_empty_folder(kit_python: Path, tmp_path:
     ):
         done = run_clean(command, tmp_path)
         assert done.returncode == 0, f"{command}: {done.stdout[-3000:]}{done.stderr}"
-    assert "scenarios: 105 passed, 0 failed, 0 errored, 0 skipped" in done.stdout
+    totals = r"^scenarios: (\d+) passed, 0 failed, 0 errored, 0 skipped$"
+    passed = re.search(totals, done.stdout, re.M)
+    assert passed and int(passed[1]) > 100, done.stdout[-2000:]
     assert list(tmp_path.iterdir()) == [], "a run wrote into the folder it was started from"
 
 

@@ -66,8 +66,8 @@ DEFECTS = {
     ),
     "clause-not-in-catalogue": (
         _replace(COVERED, "  @clause:INO-FDA-LABEL\n", "  @clause:INO-FDA-LABELS\n"),
-        "covered.feature:99: scenario 'A labeled frontline use with established benefit is "
-        "covered' names clause INO-FDA-LABELS, which is not in clauses.yaml",
+        "covered.feature:141: scenario 'A hypothetical labeled frontline use with established "
+        "benefit is covered' names clause INO-FDA-LABELS, which is not in clauses.yaml",
     ),
     "empty-feature": (
         _write(f"{PACK}/empty.feature", ""),

@@ -66,7 +66,7 @@ def _all_conformant(run: Run) -> None:
     assert run.report is not None
     assert {c["verdict"] for c in run.report["clauses"]} == {"conformant"}
     assert run.report["totals"] == {
-        "passed": 105,
+        "passed": 141,
         "failed": 0,
         "errored": 0,
         "skipped": 0,
@@ -131,7 +131,7 @@ def test_a_third_party_adapter_kind_arrives_through_the_entry_point_group(tmp_pa
         "        self.spec = spec\n"
         "        self._inner = from_function(decide)\n"
         "    def metadata(self):\n"
-        "        return {'name': 'vendor protocol', 'contract_version': '1.0'}\n"
+        "        return {'name': 'vendor protocol', 'contract_version': '2.0'}\n"
         "    def decide(self, case):\n"
         "        return self._inner.decide(case)\n"
         "    def close(self):\n"

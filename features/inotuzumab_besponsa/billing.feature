@@ -15,6 +15,7 @@ Feature: Which requests the policy governs
       When the engine decides the request
       Then the request is covered
       And the determination is medically necessary
+      And the decision rests on clause INO-RR-BALL
 
       Examples:
         | code  |
@@ -32,6 +33,7 @@ Feature: Which requests the policy governs
       When the engine decides the request
       Then the request is covered
       And the determination is medically necessary
+      And the decision rests on clause INO-RR-BALL
 
     @near-miss
     Scenario Outline: Billed only under a code the policy does not list, the request is outside the policy
@@ -40,14 +42,48 @@ Feature: Which requests the policy governs
       When the engine decides the request
       Then the request is outside the policy
       And no determination is made
-      And the decision cites clause INO-CODES
+      And the decision rests on clause INO-CODES
 
       Examples:
         | code  |
         | J9039 |
         | J9299 |
 
-    @near-miss
+    @applies @reading:drug-names
+    Scenario Outline: The policy's drug under another of its names comes under the policy
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the drug requested is <name>
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+      And the decision rests on clause INO-RR-BALL
+
+      Examples:
+        | name                  |
+        | inotuzumab ozogamicin |
+        | inotuzumab            |
+        | Besponsa              |
+
+    @near-miss @reading:other-policy
+    Scenario: A request to be decided under another policy is outside this one
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the request is to be decided under the Blinatumomab (Blincyto) policy
+      When the engine decides the request
+      Then the request is outside the policy
+      And no determination is made
+      And the decision rests on clause INO-CODES
+
+    @near-miss @reading:drug-names
+    Scenario: A related antibody-drug conjugate billed under an unclassified code is outside the policy
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the drug requested is gemtuzumab ozogamicin
+      And the drug is billed under J3590
+      When the engine decides the request
+      Then the request is outside the policy
+      And no determination is made
+      And the decision rests on clause INO-CODES
+
+    @near-miss @reading:drug-names
     Scenario: Another drug billed under a listed code is outside the policy
       Given a request for an adult with relapsed B-cell precursor ALL
       And the drug requested is blinatumomab
@@ -55,7 +91,7 @@ Feature: Which requests the policy governs
       When the engine decides the request
       Then the request is outside the policy
       And no determination is made
-      And the decision cites clause INO-CODES
+      And the decision rests on clause INO-CODES
 
   @clause:INO-CODE-DATES
   Rule: C9028 counts for dates of service in 2018 only, and J9229 from 1 January 2019
@@ -68,6 +104,7 @@ Feature: Which requests the policy governs
       When the engine decides the request
       Then the request is covered
       And the determination is medically necessary
+      And the decision rests on clause INO-RR-BALL
 
     @applies
     Scenario: C9028 on the first day of 2018 is one of the policy's codes
@@ -77,6 +114,7 @@ Feature: Which requests the policy governs
       When the engine decides the request
       Then the request is covered
       And the determination is medically necessary
+      And the decision rests on clause INO-RR-BALL
 
     @near-miss @reading:code-not-valid-on-date
     Scenario: C9028 on the first day of 2019 is no longer the policy's code
@@ -86,7 +124,7 @@ Feature: Which requests the policy governs
       When the engine decides the request
       Then the request is outside the policy
       And no determination is made
-      And the decision cites clause INO-CODE-DATES
+      And the decision rests on clauses INO-CODES and INO-CODE-DATES
 
     @near-miss @reading:code-not-valid-on-date
     Scenario: C9028 before 2018 is not yet the policy's code
@@ -96,7 +134,7 @@ Feature: Which requests the policy governs
       When the engine decides the request
       Then the request is outside the policy
       And no determination is made
-      And the decision cites clause INO-CODE-DATES
+      And the decision rests on clauses INO-CODES and INO-CODE-DATES
 
     @applies
     Scenario: J9229 on the first day of 2019 is one of the policy's codes
@@ -106,6 +144,17 @@ Feature: Which requests the policy governs
       When the engine decides the request
       Then the request is covered
       And the determination is medically necessary
+      And the decision rests on clause INO-RR-BALL
+
+    @applies
+    Scenario: J9229 long after 2019 is still one of the policy's codes
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the date of service is 2031-07-01
+      And the drug is billed under J9229
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+      And the decision rests on clause INO-RR-BALL
 
     @near-miss @reading:code-not-valid-on-date
     Scenario: J9229 on the last day of 2018 is not yet the policy's code
@@ -115,7 +164,7 @@ Feature: Which requests the policy governs
       When the engine decides the request
       Then the request is outside the policy
       And no determination is made
-      And the decision cites clause INO-CODE-DATES
+      And the decision rests on clauses INO-CODES and INO-CODE-DATES
 
     @applies @reading:code-not-valid-on-date
     Scenario: An expired C9028 beside a listed unclassified code still comes under the policy
@@ -125,3 +174,4 @@ Feature: Which requests the policy governs
       When the engine decides the request
       Then the request is covered
       And the determination is medically necessary
+      And the decision rests on clause INO-RR-BALL

@@ -23,7 +23,7 @@ class Engine:
     closed = 0
 
     def metadata(self) -> dict[str, Any]:
-        return {"name": "toy engine", "version": "1.2.3", "contract_version": "1.0"}
+        return {"name": "toy engine", "version": "1.2.3", "contract_version": "2.0"}
 
     def decide(self, case: dict[str, Any]) -> dict[str, Any]:
         return decide(case)
@@ -72,7 +72,7 @@ class BrokenMetadata:
 
 class FutureContract(Engine):
     def metadata(self) -> dict[str, Any]:
-        return {"name": "from the future", "contract_version": "2.0"}
+        return {"name": "from the future", "contract_version": "3.0"}
 
 
 NOT_CALLABLE = 42

@@ -9,6 +9,7 @@ must catch each.
 from __future__ import annotations
 
 import copy
+import itertools
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
@@ -16,6 +17,7 @@ from typing import Any, Final
 
 from policy_conformance import contract
 from policy_conformance.reference import decide
+from policy_conformance.reference.rules import ALL_CODES, CLAUSE_ORDER
 
 __all__ = [
     "WRONG_ENGINES",
@@ -23,12 +25,15 @@ __all__ = [
     "accepts_nccn_2b",
     "adults_only",
     "any_code",
+    "cites_every_clause",
+    "cites_one_route",
     "cites_unknown_clause",
     "contrary_defeats",
     "covers_noncancer",
     "denies_missing_facts",
     "drops_case_id",
     "flaky",
+    "guesses_lineage",
     "ignores_code_dates",
     "ignores_fda_label",
     "ignores_icd_conflict",
@@ -37,9 +42,14 @@ __all__ = [
     "investigational_when_labeled",
     "labeled_without_benefit",
     "letter_fills_gaps",
+    "names_an_extra_fact",
+    "names_one_fact_too_few",
     "never_rejects",
     "nmn_for_unsupported",
+    "omits_not_met",
+    "one_in_five_differs",
     "other_drug_covered",
+    "pends_when_readings_agree",
     "requires_cd22",
     "wrong_case_id",
     "wrong_policy_version",
@@ -49,6 +59,7 @@ Case = dict[str, Any]
 Decision = dict[str, Any]
 
 ALL: Final = "acute-lymphoblastic-leukemia"
+
 
 #: Engine name -> the clause (policy clause or contract clause) whose scenarios must catch it.
 WRONG_ENGINES: Final[dict[str, str]] = {
@@ -69,6 +80,14 @@ WRONG_ENGINES: Final[dict[str, str]] = {
     "denies_missing_facts": "INO-RECORDS",
     "letter_fills_gaps": "INO-RECORDS",
     "ignores_icd_conflict": "INO-RECORDS",
+    "cites_every_clause": "INO-RR-BALL",
+    "cites_one_route": "INO-RR-BALL",
+    "omits_not_met": "INO-NOT-MET",
+    "names_an_extra_fact": "INO-RECORDS",
+    "names_one_fact_too_few": "INO-RECORDS",
+    "guesses_lineage": "INO-RECORDS",
+    "pends_when_readings_agree": "INO-RECORDS",
+    "one_in_five_differs": "CON-DETERMINISTIC",
     "drops_case_id": "CON-ECHO-ID",
     "wrong_case_id": "CON-ECHO-ID",
     "invalid_decision": "CON-VALID-DECISION",
@@ -302,6 +321,54 @@ def letter_fills_gaps(case: Case) -> Decision:
     return decision
 
 
+def names_an_extra_fact(case: Case) -> Decision:
+    """INO-RECORDS: asks for one fact more than could change the decision."""
+    decision = decide(case)
+    if _is_decision(decision) and decision["outcome"] == "pended":
+        named = decision["missing_facts"]
+        extra = next(f for f in ("compendia", "lineage", "cancer") if f not in named)
+        decision["missing_facts"] = [*named, extra]
+    return decision
+
+
+def names_one_fact_too_few(case: Case) -> Decision:
+    """INO-RECORDS: leaves the last of several missing facts for a second request."""
+    decision = decide(case)
+    if _is_decision(decision) and len(decision.get("missing_facts", [])) > 1:
+        decision["missing_facts"] = decision["missing_facts"][:-1]
+    return decision
+
+
+def guesses_lineage(case: Case) -> Decision:
+    """INO-RECORDS: takes ALL of unstated lineage as B-cell precursor, the commonest kind."""
+
+    def edit(c: Case) -> None:
+        if any(code.startswith("C91.0") for code in c["diagnosis_codes"]):
+            c["clinical"].setdefault("lineage", "b-cell-precursor")
+
+    return _decide_edited(case, edit)
+
+
+def pends_when_readings_agree(case: Case) -> Decision:
+    """INO-RECORDS: pends for the status whenever an ALL code contradicts it, even if moot."""
+    decision = decide(case)
+    if not _is_decision(decision) or decision["outcome"] == "pended":
+        return decision
+    status = case["clinical"].get("disease_status")
+    contradicted = any(
+        code in ALL_CODES and status not in ALL_CODES[code] for code in case["diagnosis_codes"]
+    )
+    if status is None or not contradicted:
+        return decision
+    return {
+        "case_id": decision["case_id"],
+        "policy": decision["policy"],
+        "outcome": "pended",
+        "clauses": ["INO-RECORDS"],
+        "missing_facts": ["disease-status"],
+    }
+
+
 #: The ALL code that agrees with each disease status (reading icd-status-conflict).
 _AGREEING_CODE: Final = {
     "relapsed": "C91.02",
@@ -335,6 +402,30 @@ def drops_case_id(case: Case) -> Decision:
     reply = decide(case)
     reply.pop("case_id", None)
     return reply
+
+
+def cites_every_clause(case: Case) -> Decision:
+    """Over-citing: answers like the reference but cites every clause of the catalogue."""
+    decision = decide(case)
+    if _is_decision(decision):
+        decision["clauses"] = list(CLAUSE_ORDER)
+    return decision
+
+
+def cites_one_route(case: Case) -> Decision:
+    """Under-citing: a covered decision cites only the first route met, not every one."""
+    decision = decide(case)
+    if _is_decision(decision) and decision["outcome"] == "covered":
+        decision["clauses"] = decision["clauses"][:1]
+    return decision
+
+
+def omits_not_met(case: Case) -> Decision:
+    """Under-citing: a not-covered decision leaves out INO-NOT-MET when it cites anything else."""
+    decision = decide(case)
+    if _is_decision(decision) and len(decision["clauses"]) > 1:
+        decision["clauses"] = [c for c in decision["clauses"] if c != "INO-NOT-MET"]
+    return decision
 
 
 def wrong_case_id(case: Case) -> Decision:
@@ -387,6 +478,21 @@ def flaky(case: Case) -> Decision:
         return decision
     _calls[decision["case_id"]] += 1
     if _calls[decision["case_id"]] % 2:
+        return decision
+    if decision["outcome"] == "covered":
+        return _investigational(decision)
+    return _covered(decision, ["INO-RR-BALL"])
+
+
+#: Every answer of the run, counted, so that a wrong engine can misbehave now and then, yet the
+#: same way on every run.
+_answers = itertools.count(1)
+
+
+def one_in_five_differs(case: Case) -> Decision:
+    """CON-DETERMINISTIC: every fifth answer of the run has the other outcome."""
+    decision = decide(case)
+    if not _is_decision(decision) or next(_answers) % 5:
         return decision
     if decision["outcome"] == "covered":
         return _investigational(decision)

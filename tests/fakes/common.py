@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-METADATA = {"name": "fake engine", "version": "0.0.1", "contract_version": "1.0"}
+METADATA = {"name": "fake engine", "version": "0.0.1", "contract_version": "2.0"}
 
 
 def decision_for(case: Any) -> dict[str, Any]:
