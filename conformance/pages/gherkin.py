@@ -16,9 +16,16 @@ _BLOCK_STARTS = ("@", "Scenario", "Example:", "Rule:", "Feature:", "Background:"
 
 
 def feature_path(feature: str) -> Path:
-    """The feature file a report names: relative to the packs' folder, or (older reports) whole."""
+    """The feature file a report names, relative to the packs' folder.
+
+    Reports of older runs name it as the run's working directory saw it (relative to it, or
+    whole); the part after the last ``features/`` is then the path below the packs' folder.
+    """
     path = Path(feature)
-    return path if path.is_absolute() else paths.FEATURES / path
+    if path.is_absolute() or not (paths.FEATURES / path).is_file():
+        below = feature.replace("\\", "/").rpartition("features/")[2]
+        return paths.FEATURES / below
+    return paths.FEATURES / path
 
 
 @cache
