@@ -17,7 +17,7 @@ from policy_conformance.docs_pages import write_docs
 from policy_conformance.packs import load_packs
 from policy_conformance.pages import render_run_report
 
-from .kit import KIT_ROOT, run_environment
+from .kit import KIT_ROOT, conformance, copy_of_packs, edit, run_environment
 
 HOSTILE = '<script>alert("pwned")</script><img src=x onerror=alert(1)>'
 
@@ -221,3 +221,28 @@ def test_docs_refuses_a_file_for_its_folder(tmp_path: Path) -> None:
     done = cli("docs", "--out", str(tmp_path / "taken"), cwd=KIT_ROOT)
     assert done.returncode == 2
     assert done.stderr.strip() == f"conformance: error: --out: {tmp_path / 'taken'} is not a folder"
+
+
+def test_docs_render_a_pack_the_kit_has_never_seen(tmp_path: Path) -> None:
+    root = copy_of_packs(tmp_path)
+    (root / "features" / "inotuzumab_besponsa").rename(root / "features" / "another_policy")
+    edit(
+        root,
+        "features/another_policy/clauses.yaml",
+        "id: inotuzumab_besponsa",
+        "id: another_policy",
+    )
+    edit(
+        root,
+        "features/another_policy/clauses.yaml",
+        "title: Inotuzumab (Besponsa)",
+        "title: Another",
+    )
+    for feature in (root / "features" / "another_policy").glob("*.feature"):
+        text = feature.read_text().replace("@pack:inotuzumab_besponsa", "@pack:another_policy")
+        feature.write_text(text)
+    done = conformance("docs", "--out", str(tmp_path / "docs"), kit_root=root)
+    assert done.code == 0, done.stderr
+    page = (tmp_path / "docs" / "another_policy.html").read_text(encoding="utf-8")
+    assert "<h1>Another</h1>" in page and 'id="clause-INO-RR-BALL"' in page
+    assert 'href="another_policy.html"' in (tmp_path / "docs" / "index.html").read_text()
