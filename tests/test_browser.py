@@ -49,7 +49,20 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert run.code == 1, run.stderr
     docs = conformance("docs", "--out", str(out / "docs"))
     assert docs.code == 0, docs.stderr
-    return {"report": out / "report.html", "docs": out / "docs" / "index.html", "out": out}
+    # The screenshots are committed: shown at a fixed time, they change only when the page does.
+    report = json.loads((out / "report.json").read_text())
+    for moment in ("generated", "started", "finished"):
+        if moment in report:
+            report[moment] = "2026-01-01T00:00:00+00:00"
+    (out / "shown.json").write_text(json.dumps(report))
+    shown = conformance("html", str(out / "shown.json"), "--out", str(out / "shown.html"))
+    assert shown.code == 0, shown.stderr
+    return {
+        "report": out / "report.html",
+        "shown": out / "shown.html",
+        "docs": out / "docs" / "index.html",
+        "out": out,
+    }
 
 
 @pytest.fixture
@@ -160,9 +173,10 @@ def test_the_run_report_shows_the_failing_clause_with_expected_and_actual(
     assert visit.errors == []
     assert visit.fetched == []
     assert check_links(browser, visit) > 20
-    visit.page.evaluate("window.scrollTo(0, 0)")
-    visit.page.screenshot(path=str(SCREENSHOTS / "report.png"))
-    visit.page.locator("section.problem").first.screenshot(
+    shown = Visit(browser, pages["shown"])
+    assert shown.errors == [] and FAILING_CLAUSE in shown.text_of("section.problem")
+    shown.page.screenshot(path=str(SCREENSHOTS / "report.png"))
+    shown.page.locator("section.problem").first.screenshot(
         path=str(SCREENSHOTS / "report-failure.png")
     )
 
