@@ -1,4 +1,4 @@
-"""The ``conformance`` command: ``run``, ``lint``, ``summary`` and ``serve-reference``.
+"""The ``conformance`` command: run, lint, summary, html, docs and serve-reference.
 
 Errors go to stderr as one line, results to stdout; a closed stdout (``| head -1``) ends the
 command quietly.
@@ -10,9 +10,9 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from . import __version__
 from .errors import KitError
@@ -103,6 +103,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     summary.add_argument("report", type=Path, metavar="REPORT.json")
 
+    page = commands.add_parser(
+        "html",
+        help="render the HTML page of a JSON report written by run --report",
+        allow_abbrev=False,
+    )
+    page.add_argument("report", type=Path, metavar="REPORT.json")
+    page.add_argument("--out", type=Path, required=True, metavar="PATH")
+
+    docs = commands.add_parser(
+        "docs",
+        help="write each pack's living documentation for policy staff (HTML, no results)",
+        allow_abbrev=False,
+    )
+    docs.add_argument("--out", type=Path, default=Path("conformance-docs"), metavar="DIR")
+
     serve = commands.add_parser(
         "serve-reference", help="serve the reference engine over HTTP", allow_abbrev=False
     )
@@ -138,6 +153,10 @@ def _command(arguments: list[str]) -> int:
             return lint_command()
         if parsed.command == "summary":
             return summary_command(parsed.report)
+        if parsed.command == "html":
+            return html_command(parsed.report, parsed.out)
+        if parsed.command == "docs":
+            return docs_command(parsed.out)
         return serve_reference(parsed.host, parsed.port)
     except KitError as exc:
         print(f"conformance: error: {exc}", file=sys.stderr)
@@ -160,21 +179,44 @@ def lint_command() -> int:
     return 0
 
 
-def summary_command(path: Path) -> int:
-    from .summary import render_summary
-
+def _read_report(path: Path, render: Callable[[dict[str, Any]], str]) -> str:
+    """``render`` applied to the JSON report at ``path``; anything else is a usage error."""
     try:
-        report = json.loads(path.read_text(encoding="utf-8"))
-        text = render_summary(report)
+        return render(json.loads(path.read_text(encoding="utf-8")))
     except OSError as exc:
         raise KitError(f"{path} cannot be read: {exc.strerror}") from None
     except ValueError as exc:
         raise KitError(f"{path} is not JSON: {exc}") from None
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, AttributeError) as exc:
         raise KitError(
             f"{path} is not a report of conformance run --report (missing {exc})"
         ) from None
-    sys.stdout.write(text)
+
+
+def summary_command(path: Path) -> int:
+    from .summary import render_summary
+
+    sys.stdout.write(_read_report(path, render_summary))
+    return 0
+
+
+def html_command(path: Path, out: Path) -> int:
+    from .outputs import check_outputs, write_text
+    from .pages import render_run_report
+
+    check_outputs([("--out", out)], [path])
+    write_text(out, _read_report(path, render_run_report))
+    print(f"conformance html: wrote {out}")
+    return 0
+
+
+def docs_command(out: Path) -> int:
+    from .docs_pages import write_docs
+
+    if out.exists() and not out.is_dir():
+        raise KitError(f"--out: {out} is not a folder")
+    written = write_docs(out)
+    print(f"conformance docs: wrote {len(written)} pages to {out} (open {out / 'index.html'})")
     return 0
 
 

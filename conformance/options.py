@@ -131,6 +131,12 @@ OPTIONS: tuple[Option, ...] = (
         type=Path,
     ),
     Option(
+        "html",
+        "write the HTML report, one self-contained page: verdicts, failures, every scenario",
+        "PATH",
+        type=Path,
+    ),
+    Option(
         "baseline",
         "known failures: still run and reported, but they do not decide the exit code",
         "PATH",

@@ -11,6 +11,7 @@ from policy_conformance import contract
 from .baseline import Baseline, write_baseline
 from .engine import engine_header
 from .packs import Pack
+from .pages import render_run_report
 from .results import RunResults, clause_table, write_atomically
 from .summary import render_summary
 
@@ -54,12 +55,13 @@ def write_files(
     *,
     report: Path | None,
     summary: Path | None,
+    html: Path | None = None,
     write_baseline_to: Path | None,
 ) -> None:
     """Write the files the run was asked for, each whole or not at all."""
     if write_baseline_to:
         write_baseline(write_baseline_to, results)
-    if not (report or summary):
+    if not (report or summary or html):
         return
     from . import __version__
 
@@ -68,3 +70,5 @@ def write_files(
         write_atomically(report, json.dumps(document, indent=2) + "\n")
     if summary:
         write_atomically(summary, render_summary(document))
+    if html:
+        write_atomically(html, render_run_report(document))

@@ -62,6 +62,7 @@ def run(parsed: argparse.Namespace, arguments: Sequence[str]) -> int:
     for option, path in (
         ("--report", parsed.conformance_report),
         ("--summary", parsed.conformance_summary),
+        ("--html", parsed.conformance_html),
         ("--write-baseline", parsed.conformance_write_baseline),
     ):
         if path and not path.parent.is_dir():

@@ -207,6 +207,7 @@ class EngineSession:
                 self.packs,
                 report=self._option("report"),
                 summary=self._option("summary"),
+                html=self._option("html"),
                 write_baseline_to=self._option("write-baseline"),
             )
         if self.adapter is not None:
