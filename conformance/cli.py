@@ -103,6 +103,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     summary.add_argument("report", type=Path, metavar="REPORT.json")
 
+    compare = commands.add_parser(
+        "compare",
+        help="what changed between two JSON reports, regressions first (exit 1 on a regression)",
+        allow_abbrev=False,
+    )
+    compare.add_argument("old", type=Path, metavar="OLD.json")
+    compare.add_argument("new", type=Path, metavar="NEW.json")
+
     serve = commands.add_parser(
         "serve-reference", help="serve the reference engine over HTTP", allow_abbrev=False
     )
@@ -138,6 +146,8 @@ def _command(arguments: list[str]) -> int:
             return lint_command()
         if parsed.command == "summary":
             return summary_command(parsed.report)
+        if parsed.command == "compare":
+            return compare_command(parsed.old, parsed.new)
         return serve_reference(parsed.host, parsed.port)
     except KitError as exc:
         print(f"conformance: error: {exc}", file=sys.stderr)
@@ -176,6 +186,15 @@ def summary_command(path: Path) -> int:
         ) from None
     sys.stdout.write(text)
     return 0
+
+
+def compare_command(old: Path, new: Path) -> int:
+    from .compare import compare_files
+
+    lines, regressed = compare_files(old, new)
+    for line in lines:
+        print(line)
+    return 1 if regressed else 0
 
 
 def serve_reference(host: str, port: int) -> int:

@@ -59,6 +59,8 @@ class Option:
     type: Callable[[str], Any] = str
     default: Any = None
     repeatable: bool = False
+    #: An on/off switch: takes no value; its environment variable is on when set to 1, true or yes.
+    switch: bool = False
 
     @property
     def flag(self) -> str:
@@ -85,6 +87,8 @@ class Option:
         does a value typed on the command line. A repeatable option takes a comma-separated list.
         """
         value = environ.get(self.environment_variable)
+        if self.switch:
+            return (value or "").strip().lower() in ("1", "true", "yes")
         if not value:
             return [] if self.repeatable else self.default
         if self.repeatable:
@@ -94,6 +98,13 @@ class Option:
     def arguments(self, environ: Mapping[str, str]) -> dict[str, Any]:
         """Keyword arguments for ``add_argument``/``addoption``, shared by both entrances."""
         shown_default = f" (default {self.default})" if self.default is not None else ""
+        if self.switch:
+            return {
+                "dest": self.dest,
+                "default": self.default_from(environ),
+                "action": "store_true",
+                "help": f"{self.help}; or ${self.environment_variable}=1",
+            }
         return {
             "dest": self.dest,
             "metavar": self.metavar,
@@ -141,6 +152,12 @@ OPTIONS: tuple[Option, ...] = (
         "record this run's failed and errored scenarios as known failures",
         "PATH",
         type=Path,
+    ),
+    Option(
+        "strict-baseline",
+        "fail the run on a stale baseline entry: one that passes now or names no scenario",
+        "",
+        switch=True,
     ),
     Option(
         "engine-timeout",
