@@ -11,6 +11,7 @@ recorded on each item (see :func:`junit_properties`) to tell which test case is 
 
 from __future__ import annotations
 
+import sys
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import Any
@@ -18,13 +19,11 @@ from typing import Any
 import pytest
 
 from .errors import KitError
+from .options import OUTPUTS, PREFIX
 from .outputs import write_text
 from .results import RunResults, ScenarioResult
 
 __all__ = ["check_parallel", "junit_properties", "output_paths", "rewrite_junit"]
-
-#: The kit's own outputs, by option name: a parallel run could not write them whole.
-KIT_OUTPUTS = ("report", "summary", "write-baseline")
 
 
 def junit_properties(result: ScenarioResult) -> list[tuple[str, str]]:
@@ -42,9 +41,10 @@ def output_paths(config: pytest.Config) -> list[tuple[str, Path | None]]:
     def path(value: Any) -> Path | None:
         return Path(value) if value else None
 
+    prefix = "" if _short_spellings(config) else PREFIX
     own = [
-        (f"--{name}", path(config.getoption("conformance_" + name.replace("-", "_"), None)))
-        for name in KIT_OUTPUTS
+        (f"--{prefix}{name}", path(config.getoption("conformance_" + name.replace("-", "_"), None)))
+        for name in OUTPUTS
     ]
     return [
         *own,
@@ -53,16 +53,24 @@ def output_paths(config: pytest.Config) -> list[tuple[str, Path | None]]:
     ]
 
 
-def check_parallel(config: pytest.Config) -> None:
-    """Refuse the kit's outputs in a parallel (pytest-xdist) run.
+def _short_spellings(config: pytest.Config) -> bool:
+    """Whether the user typed ``--report`` (``conformance run``) or ``--conformance-report``."""
+    # Not imported at all: this is someone's own pytest, not ``conformance run``.
+    run = sys.modules.get("policy_conformance.run")
+    return run is not None and any(
+        isinstance(plugin, run.RunEntrance) for plugin in config.pluginmanager.get_plugins()
+    )
 
-    Each worker sees only its share of the scenarios: a report, summary or baseline written by
-    one would hold part of the run and a verdict that is not the run's.
+
+def check_parallel(config: pytest.Config) -> None:
+    """Refuse the kit's outputs in a pytest-xdist worker (see ``options.parallel_output``).
+
+    The process that starts the workers refuses ``-n`` already; this catches workers started
+    any other way.
     """
-    parallel = bool(config.getoption("numprocesses", None)) or hasattr(config, "workerinput")
-    if not parallel:
+    if not hasattr(config, "workerinput"):
         return
-    for option, value in output_paths(config)[: len(KIT_OUTPUTS)]:
+    for option, value in output_paths(config)[: len(OUTPUTS)]:
         if value is not None:
             raise KitError(
                 f"{option} cannot be written by a parallel run (-n): run without -n to write it"

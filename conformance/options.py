@@ -25,8 +25,12 @@ __all__ = [
     "Option",
     "declare",
     "flags",
+    "parallel_output",
     "seconds",
 ]
+
+#: The kit's own output files: a run split over processes could write none of them whole.
+OUTPUTS = ("report", "summary", "write-baseline")
 
 #: The reference engine through the Python adapter: the target when no adapter is named.
 DEFAULT_ADAPTER = "python:policy_conformance.reference:ReferenceEngine"
@@ -187,6 +191,20 @@ def declare(add: _Declares, *, prefixed: bool, environ: Mapping[str, str] | None
     environment = os.environ if environ is None else environ
     for option in OPTIONS:
         add(option.prefixed_flag if prefixed else option.flag, **option.arguments(environment))
+
+
+def parallel_output(config: Any) -> str | None:
+    """The first of the kit's output options asked for in a parallel (pytest-xdist) run.
+
+    Each worker process sees only its share of the scenarios: a report, summary or baseline
+    written by one would hold part of the run, and a verdict that is not the run's.
+    """
+    if not config.getoption("numprocesses", None):
+        return None
+    for name in OUTPUTS:
+        if config.getoption("conformance_" + name.replace("-", "_"), None):
+            return f"--{PREFIX}{name}"
+    return None
 
 
 def flags(*, prefixed: bool) -> Iterator[str]:

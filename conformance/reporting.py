@@ -14,6 +14,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,8 @@ class ReportFiles:
     report: Path | None
     summary: Path | None
     write_baseline_to: Path | None
+    #: The clock the rewrites are spaced by (a test gives its own).
+    clock: Callable[[], float] = time.monotonic
     _last_written: float = field(default=-PARTIAL_INTERVAL, init=False)
     _hashes: dict[str, dict[str, str]] | None = field(default=None, init=False)
 
@@ -96,7 +99,7 @@ class ReportFiles:
         """Keep the partial files current, at most once every :data:`PARTIAL_INTERVAL`."""
         if not (self.report or self.summary):
             return
-        moment = time.monotonic()
+        moment = self.clock()
         if moment - self._last_written < PARTIAL_INTERVAL:
             return
         self._last_written = moment

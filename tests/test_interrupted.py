@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from policy_conformance.compare import report_validator
-from tests.kit import KIT_ROOT, conformance, run_environment
+from tests.kit import KIT_ROOT, conformance, own_pytest, run_environment
 
 SLOW = "python:tests.engines.toy:slow_reference"
 
@@ -136,3 +136,32 @@ def test_a_parallel_run_is_refused_in_one_line(parallel: list[str]) -> None:
     assert run.err.startswith("conformance: error: ") and len(run.err.splitlines()) == 1
     assert "does not run scenarios in parallel" in run.err
     assert run.out == ""
+
+
+def _suite_in_own_pytest(folder: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    # The kit's suite in a vendor's pytest, every installed plugin (pytest-xdist too) loaded.
+    return own_pytest(folder, "--pyargs", "policy_conformance.suite", *arguments)
+
+
+@pytest.mark.slow
+def test_a_parallel_pytest_refuses_the_kit_outputs_before_any_worker(tmp_path: Path) -> None:
+    run = _suite_in_own_pytest(
+        tmp_path, "-n", "2", "--conformance-report", str(tmp_path / "r.json")
+    )
+    assert run.returncode == 2, run.stdout[-2000:] + run.stderr
+    assert (
+        "conformance: error: --conformance-report cannot be written by a parallel run (-n)"
+        in run.stderr
+    )
+    assert "gw0" not in run.stdout + run.stderr
+    assert not (tmp_path / "r.json").exists()
+
+
+@pytest.mark.slow
+def test_a_vendor_pytest_checks_the_output_paths_before_the_engine(tmp_path: Path) -> None:
+    run = _suite_in_own_pytest(
+        tmp_path, "--conformance-report", str(tmp_path / "no-such-folder" / "r.json")
+    )
+    assert run.returncode == 2, run.stdout[-2000:] + run.stderr
+    assert "--conformance-report: folder " in run.stderr and "does not exist" in run.stderr
+    assert "engine:" not in run.stdout

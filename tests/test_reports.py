@@ -198,3 +198,29 @@ def test_a_scenario_id_survives_a_rename_of_its_title(tmp_path: Path) -> None:
         hashes[0]["inotuzumab_besponsa"]["catalogue"]
         == hashes[1]["inotuzumab_besponsa"]["catalogue"]
     )
+
+
+def test_the_partial_report_is_rewritten_at_most_once_a_second(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policy_conformance import reporting
+    from policy_conformance.packs import load_packs
+    from policy_conformance.results import RunResults
+
+    writes: list[Path] = []
+    monkeypatch.setattr(reporting, "write_text", lambda path, text: writes.append(path))
+    clock = [100.0]
+    files = reporting.ReportFiles(
+        load_packs(),
+        report=tmp_path / "r.json",
+        summary=None,
+        write_baseline_to=None,
+        clock=lambda: clock[0],
+    )
+    results = RunResults()
+    for _ in range(10_000):  # scenarios that finish within one second of each other
+        files.progress(results)
+    assert writes == [tmp_path / "r.json.partial"]
+    clock[0] += reporting.PARTIAL_INTERVAL
+    files.progress(results)
+    assert len(writes) == 2
