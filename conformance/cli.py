@@ -39,7 +39,7 @@ EXIT_CODES = {
     EXIT_ERRORED: "no scenario failed, but at least one errored: the engine crashed, hung or "
     "answered garbage",
     EXIT_INTERNAL: "pytest itself failed (an internal error), whatever the engine did",
-    EXIT_INTERRUPTED: "the run was interrupted (Ctrl-C)",
+    EXIT_INTERRUPTED: "the run was interrupted (Ctrl-C, SIGTERM): the reports left are partial",
     EXIT_OUTPUT_CLOSED: "the output was closed before the run ended (| head): no verdict",
 }
 
