@@ -35,6 +35,9 @@ __all__ = ["ReportFiles", "print_clause_table", "settle_baseline"]
 #: The least time between two rewrites of the partial report: 10,000 scenarios that finish in
 #: a minute rewrite it about sixty times, not 10,000.
 PARTIAL_INTERVAL = 1.0
+#: A rewrite that takes long (a big report) waits this many times its own duration before the
+#: next, so that keeping the partial report current never costs more than a tenth of the run.
+PARTIAL_SHARE = 9
 
 
 def print_clause_table(
@@ -79,7 +82,7 @@ class ReportFiles:
     write_baseline_to: Path | None
     #: The clock the rewrites are spaced by (a test gives its own).
     clock: Callable[[], float] = time.monotonic
-    _last_written: float = field(default=-PARTIAL_INTERVAL, init=False)
+    _next_write: float = field(default=float("-inf"), init=False)
     _hashes: dict[str, dict[str, str]] | None = field(default=None, init=False)
 
     def document(self, results: RunResults, state: State) -> Report:
@@ -99,11 +102,12 @@ class ReportFiles:
         """Keep the partial files current, at most once every :data:`PARTIAL_INTERVAL`."""
         if not (self.report or self.summary):
             return
-        moment = self.clock()
-        if moment - self._last_written < PARTIAL_INTERVAL:
+        started = self.clock()
+        if started < self._next_write:
             return
-        self._last_written = moment
         self._write(self.document(results, "running"), partial=True)
+        took = self.clock() - started
+        self._next_write = started + max(PARTIAL_INTERVAL, PARTIAL_SHARE * took)
 
     def finish(self, results: RunResults, *, interrupted: bool, previous: Baseline | None) -> None:
         """Write the run's files: whole when it ended on its own, partial when interrupted."""

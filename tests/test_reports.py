@@ -224,3 +224,25 @@ def test_the_partial_report_is_rewritten_at_most_once_a_second(
     clock[0] += reporting.PARTIAL_INTERVAL
     files.progress(results)
     assert len(writes) == 2
+
+
+def test_a_slow_rewrite_of_the_partial_report_waits_nine_times_as_long(tmp_path: Path) -> None:
+    from policy_conformance import reporting
+    from policy_conformance.packs import load_packs
+    from policy_conformance.results import RunResults
+
+    readings = iter([100.0, 102.0, 110.0, 117.9, 118.0, 118.5])  # the first rewrite takes 2 s
+    files = reporting.ReportFiles(
+        load_packs(),
+        report=tmp_path / "r.json",
+        summary=None,
+        write_baseline_to=None,
+        clock=lambda: next(readings),
+    )
+    partial = tmp_path / "r.json.partial"
+    written = []
+    for _ in range(4):
+        partial.unlink(missing_ok=True)
+        files.progress(RunResults())
+        written.append(partial.exists())
+    assert written == [True, False, False, True]
