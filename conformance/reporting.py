@@ -11,6 +11,7 @@ writes ``--write-baseline``.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -100,12 +101,18 @@ class ReportFiles:
 
     def progress(self, results: RunResults) -> None:
         """Keep the partial files current, at most once every :data:`PARTIAL_INTERVAL`."""
-        if not (self.report or self.summary):
+        if not (self.report or self.summary) or self._next_write == float("inf"):
             return
         started = self.clock()
         if started < self._next_write:
             return
-        self._write(self.document(results, "running"), partial=True)
+        try:
+            self._write(self.document(results, "running"), partial=True, in_place=False)
+        except OSError as exc:
+            # A full disk costs the partial report, never the run or its results.
+            _note(f"the partial report cannot be kept current ({exc.strerror}); the run goes on")
+            self._next_write = float("inf")
+            return
         took = self.clock() - started
         self._next_write = started + max(PARTIAL_INTERVAL, PARTIAL_SHARE * took)
 
@@ -113,8 +120,9 @@ class ReportFiles:
         """Write the run's files: whole when it ended on its own, partial when interrupted."""
         if interrupted:
             if self.report or self.summary:
-                self._write(self.document(results, "interrupted"), partial=True)
-            left = [str(partial_path(p)) for p in (self.report, self.summary) if p]
+                # A device or a FIFO has no complete report to keep: it gets the partial one.
+                self._write(self.document(results, "interrupted"), partial=True, in_place=True)
+            left = [str(self._where(p, partial=True)) for p in (self.report, self.summary) if p]
             if left:
                 _note(f"the run was interrupted: partial results in {', '.join(left)}")
             if self.write_baseline_to:
@@ -123,19 +131,30 @@ class ReportFiles:
         if self.write_baseline_to:
             write_baseline(self.write_baseline_to, results, previous)
         if self.report or self.summary:
-            self._write(self.document(results, "complete"), partial=False)
+            self._write(self.document(results, "complete"), partial=False, in_place=True)
             for path in (self.report, self.summary):
-                if path:
+                if path and not _special(path):
                     partial_path(path).unlink(missing_ok=True)
 
-    def _write(self, document: Report, *, partial: bool) -> None:
-        def where(path: Path) -> Path:
-            return partial_path(path) if partial else path
+    @staticmethod
+    def _where(path: Path, *, partial: bool) -> Path:
+        return partial_path(path) if partial and not _special(path) else path
 
-        if self.report:
-            write_text(where(self.report), strict_json(document))
-        if self.summary:
-            write_text(where(self.summary), render_summary(document))
+    def _write(self, document: Report, *, partial: bool, in_place: bool) -> None:
+        # ``in_place``: a special file asked for is written even when the report is partial;
+        # while the run goes it is left alone (a FIFO is read once).
+        for path, render in ((self.report, strict_json), (self.summary, render_summary)):
+            if path is None or (partial and not in_place and _special(path)):
+                continue
+            write_text(self._where(path, partial=partial), render(document))
+
+
+def _special(path: Path) -> bool:
+    """Whether ``path`` names a device, a FIFO or another file that is not a regular one."""
+    try:
+        return not stat.S_ISREG(path.stat().st_mode)
+    except FileNotFoundError:
+        return False
 
 
 def _note(message: str) -> None:

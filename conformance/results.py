@@ -127,6 +127,8 @@ class RunResults:
     #: scenario of this run: both mean the baseline can shrink.
     fixed: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
+    #: ``--strict-baseline``: a stale entry (in ``fixed`` or ``unmatched``) fails the run.
+    strict_baseline: bool = False
 
     def count(self, outcome: Outcome, *, new_only: bool = False) -> int:
         return sum(1 for s in self.scenarios if s.outcome == outcome and not (new_only and s.known))
@@ -206,12 +208,15 @@ class RunResults:
 def exit_code(results: RunResults) -> int:
     """0 when every scenario run passed, 1 when any failed, 4 when none failed but some errored.
 
-    Failures known from a baseline do not count.
+    Failures known from a baseline do not count; under ``--strict-baseline`` a stale entry makes
+    a run that would pass exit 1.
     """
     if results.count("failed", new_only=True):
         return EXIT_FAILED
     if results.count("errored", new_only=True):
         return EXIT_ERRORED
+    if results.strict_baseline and (results.fixed or results.unmatched):
+        return EXIT_FAILED
     return EXIT_CONFORMANT
 
 

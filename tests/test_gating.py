@@ -65,8 +65,11 @@ def test_a_baseline_gates_on_new_failures_and_only_shrinks(tmp_path: Path) -> No
     assert fixed.report is not None
     assert fixed.report["baseline"]["fixed"] == sorted(e["id"] for e in known)
     assert "now passes, remove it from the baseline" in fixed.out
-    strict = conformance("run", "--baseline", str(baseline), "--strict-baseline")
+    strict = conformance(
+        "run", "--baseline", str(baseline), "--strict-baseline", report=tmp_path / "strict.json"
+    )
     assert strict.code == 1
+    assert strict.report is not None and strict.report["exit_code"] == 1  # the report agrees
     stale = [line for line in strict.err.splitlines() if "stale baseline entry" in line]
     assert len(stale) == 2 and all("now passes: INO-COMPENDIA/" in line for line in stale)
 

@@ -165,3 +165,12 @@ def test_a_vendor_pytest_checks_the_output_paths_before_the_engine(tmp_path: Pat
     assert run.returncode == 2, run.stdout[-2000:] + run.stderr
     assert "--conformance-report: folder " in run.stderr and "does not exist" in run.stderr
     assert "engine:" not in run.stdout
+
+
+@pytest.mark.slow
+def test_a_report_to_a_special_file_is_written_in_place_never_beside_it(tmp_path: Path) -> None:
+    # /dev/null stands for any device or FIFO: no partial file can be made beside it.
+    done = conformance("run", "--clause", "CON-ECHO-ID", "--report", os.devnull)
+    assert done.code == 0, done.err
+    assert not Path(f"{os.devnull}.partial").exists()
+    assert done.err == ""
