@@ -1,7 +1,7 @@
 """Which collected tests are the kit's scenarios, what they are called, and the run's filters.
 
-``--clause`` and ``--scenario`` narrow the run; a scenario is named for reports and baselines by
-its feature (relative to ``features/``) and its name, with the Examples row of an outline.
+``--clause`` and ``--scenario`` narrow the run; reports and baselines name a scenario by its stable
+id (:func:`scenario_id`), and show its title with the Examples row of an outline.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ __all__ = [
     "feature_of",
     "pack_of",
     "scenario_id",
-    "scenario_key",
     "scenario_name",
     "select",
     "steps_run",
@@ -73,10 +72,6 @@ def _feature_key(filename: str) -> str:
 def scenario_name(item: pytest.Item, template: Any) -> str:
     example = getattr(item, "callspec", None)
     return str(template.name) + (f" [{example.id}]" if example is not None else "")
-
-
-def scenario_key(item: pytest.Item, template: Any) -> str:
-    return f"{_feature_key(template.feature.filename)}::{scenario_name(item, template)}"
 
 
 def feature_in_packs(template: Any) -> str:

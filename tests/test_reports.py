@@ -97,6 +97,8 @@ def test_failed_and_errored_scenarios_carry_their_evidence(
     for scenario in errored:
         assert scenario["case"] is not None and scenario["decision"] is None
         assert "rules table for refractory disease failed to load" in scenario["message"]
+        # The engine's traceback stays in the report, apart from the message the summary shows.
+        assert "Traceback" in scenario["detail"] and "Traceback" not in scenario["message"]
     verdicts = {c["id"]: c["verdict"] for c in report["clauses"]}
     assert verdicts["INO-COMPENDIA"] == "nonconformant"
     assert "errored" in verdicts.values()
