@@ -28,6 +28,17 @@ def _no_machine_paths(text: str, *paths: Path) -> None:
         assert str(path) not in text
 
 
+def test_the_report_schema_is_a_valid_2020_12_schema_with_an_id() -> None:
+    schema = report_validator().schema
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"].endswith("/report.schema.json")
+    report_validator().check_schema(schema)
+    # A report that claims conformance before it finished is no report of the kit's.
+    unfinished = {"state": "interrupted", "interrupted": True, "conformant": True}
+    errors = [e.message for e in report_validator().iter_errors(unfinished)]
+    assert "False was expected" in errors
+
+
 def test_a_case_or_decision_past_the_cap_is_cut_and_marked() -> None:
     small = {"case_id": "c", "note": "x" * 10}
     assert bounded(small) == (small, False)
