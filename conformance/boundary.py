@@ -51,6 +51,15 @@ class CheckedEngine:
 
     def __init__(self, adapter: Adapter) -> None:
         self.adapter = adapter
+        #: The last case sent and the engine's answer to it (``None`` until it answered): the
+        #: evidence a report keeps for each scenario. The run clears it before each scenario.
+        self.last_case: JSONObject | None = None
+        self.last_answer: Reply | None = None
+
+    def forget(self) -> None:
+        """Clear the last exchange, so a scenario's evidence is never another's."""
+        self.last_case = None
+        self.last_answer = None
 
     @property
     def spec(self) -> str:
@@ -74,6 +83,7 @@ class CheckedEngine:
                 "the kit built a case that breaks the contract (a defect in a fixture or step): "
                 + "; ".join(map(str, problems))
             )
+        self.last_case, self.last_answer = case, None
         try:
             body = self.adapter.decide(case)
         except AnswerTooDeep as exc:
@@ -83,6 +93,7 @@ class CheckedEngine:
                 f"to read: {exc.reason}"
             ) from None
         kind: Literal["decision", "rejection"] = "rejection" if "errors" in body else "decision"
+        self.last_answer = Reply(kind, body)
         violations = contract.violations(kind, body)
         if violations:
             raise ContractViolation(

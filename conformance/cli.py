@@ -7,7 +7,6 @@ command quietly.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -39,7 +38,7 @@ EXIT_CODES = {
     EXIT_ERRORED: "no scenario failed, but at least one errored: the engine crashed, hung or "
     "answered garbage",
     EXIT_INTERNAL: "pytest itself failed (an internal error), whatever the engine did",
-    EXIT_INTERRUPTED: "the run was interrupted (Ctrl-C)",
+    EXIT_INTERRUPTED: "the run was interrupted (Ctrl-C, SIGTERM): the reports left are partial",
     EXIT_OUTPUT_CLOSED: "the output was closed before the run ended (| head): no verdict",
 }
 
@@ -118,6 +117,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     docs.add_argument("--out", type=Path, default=Path("conformance-docs"), metavar="DIR")
 
+    compare = commands.add_parser(
+        "compare",
+        help="what changed between two JSON reports, regressions first (exit 1 on a regression)",
+        allow_abbrev=False,
+    )
+    compare.add_argument("old", type=Path, metavar="OLD.json")
+    compare.add_argument("new", type=Path, metavar="NEW.json")
+
     serve = commands.add_parser(
         "serve-reference", help="serve the reference engine over HTTP", allow_abbrev=False
     )
@@ -157,6 +164,8 @@ def _command(arguments: list[str]) -> int:
             return html_command(parsed.report, parsed.out)
         if parsed.command == "docs":
             return docs_command(parsed.out)
+        if parsed.command == "compare":
+            return compare_command(parsed.old, parsed.new)
         return serve_reference(parsed.host, parsed.port)
     except KitError as exc:
         print(f"conformance: error: {exc}", file=sys.stderr)
@@ -180,17 +189,11 @@ def lint_command() -> int:
 
 
 def _read_report(path: Path, render: Callable[[dict[str, Any]], str]) -> str:
-    """``render`` applied to the JSON report at ``path``; anything else is a usage error."""
-    try:
-        return render(json.loads(path.read_text(encoding="utf-8")))
-    except OSError as exc:
-        raise KitError(f"{path} cannot be read: {exc.strerror}") from None
-    except ValueError as exc:
-        raise KitError(f"{path} is not JSON: {exc}") from None
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise KitError(
-            f"{path} is not a report of conformance run --report (missing {exc})"
-        ) from None
+    """``render`` applied to the JSON report at ``path``, read bounded and checked against its
+    schema; anything else is a usage error in one line."""
+    from .compare import load_report
+
+    return render(load_report(path))
 
 
 def summary_command(path: Path) -> int:
@@ -218,6 +221,15 @@ def docs_command(out: Path) -> int:
     written = write_docs(out)
     print(f"conformance docs: wrote {len(written)} pages to {out} (open {out / 'index.html'})")
     return 0
+
+
+def compare_command(old: Path, new: Path) -> int:
+    from .compare import compare_files
+
+    lines, regressed = compare_files(old, new)
+    for line in lines:
+        print(line)
+    return 1 if regressed else 0
 
 
 def serve_reference(host: str, port: int) -> int:

@@ -1,11 +1,13 @@
 """Which collected tests are the kit's scenarios, what they are called, and the run's filters.
 
-``--clause`` and ``--scenario`` narrow the run; a scenario is named for reports and baselines by
-its feature (relative to ``features/``) and its name, with the Examples row of an outline.
+``--clause`` and ``--scenario`` narrow the run; reports and baselines name a scenario by its stable
+id (:func:`scenario_id`), and show its title with the Examples row of an outline.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -20,10 +22,14 @@ from .packs import display
 __all__ = [
     "apply_tag",
     "clauses_of",
+    "expectations",
+    "feature_in_packs",
     "feature_of",
-    "scenario_key",
+    "pack_of",
+    "scenario_id",
     "scenario_name",
     "select",
+    "steps_run",
     "template_of",
 ]
 
@@ -68,8 +74,41 @@ def scenario_name(item: pytest.Item, template: Any) -> str:
     return str(template.name) + (f" [{example.id}]" if example is not None else "")
 
 
-def scenario_key(item: pytest.Item, template: Any) -> str:
-    return f"{_feature_key(template.feature.filename)}::{scenario_name(item, template)}"
+def feature_in_packs(template: Any) -> str:
+    """The feature file relative to ``features/``, as reports and ids give it."""
+    return _feature_key(template.feature.filename)
+
+
+def pack_of(template: Any) -> str:
+    """The pack a scenario belongs to: the folder of its feature below ``features/``."""
+    return feature_in_packs(template).partition("/")[0]
+
+
+def steps_run(item: pytest.Item, template: Any) -> list[Any]:
+    """The scenario's steps as they run: background included, an outline's row filled in."""
+    example = getattr(item, "callspec", None)
+    row = example.params.get("_pytest_bdd_example", {}) if example is not None else {}
+    return list(template.render(row).steps)
+
+
+def expectations(steps: list[Any]) -> list[str]:
+    """The text of the Then steps (with the And and But steps that continue them)."""
+    return [f"{step.keyword.strip()} {step.name}" for step in steps if step.type == "then"]
+
+
+def scenario_id(pack: str, clause: str, steps: list[Any]) -> str:
+    """A scenario's stable id: ``CLAUSE/`` and a hash of its pack, clause and steps as run.
+
+    Derived from what the scenario does rather than what it is called, so renaming a title, or
+    moving a scenario to another feature of its pack, keeps its id (and its baseline entry); a
+    scenario whose steps change checks something else and gets a new id.
+    """
+    digest = hashlib.sha256()
+    digest.update(json.dumps([pack, clause]).encode())
+    for step in steps:
+        table = step.datatable.raw() if step.datatable is not None else None
+        digest.update(json.dumps([step.type, step.name, step.docstring, table]).encode())
+    return f"{clause}/{digest.hexdigest()[:16]}"
 
 
 def select(

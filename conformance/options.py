@@ -25,8 +25,12 @@ __all__ = [
     "Option",
     "declare",
     "flags",
+    "parallel_output",
     "seconds",
 ]
+
+#: The kit's own output files: a run split over processes could write none of them whole.
+OUTPUTS = ("report", "summary", "write-baseline")
 
 #: The reference engine through the Python adapter: the target when no adapter is named.
 DEFAULT_ADAPTER = "python:policy_conformance.reference:ReferenceEngine"
@@ -59,6 +63,8 @@ class Option:
     type: Callable[[str], Any] = str
     default: Any = None
     repeatable: bool = False
+    #: An on/off switch: takes no value; its environment variable is on when set to 1, true or yes.
+    switch: bool = False
 
     @property
     def flag(self) -> str:
@@ -85,6 +91,8 @@ class Option:
         does a value typed on the command line. A repeatable option takes a comma-separated list.
         """
         value = environ.get(self.environment_variable)
+        if self.switch:
+            return (value or "").strip().lower() in ("1", "true", "yes")
         if not value:
             return [] if self.repeatable else self.default
         if self.repeatable:
@@ -94,6 +102,13 @@ class Option:
     def arguments(self, environ: Mapping[str, str]) -> dict[str, Any]:
         """Keyword arguments for ``add_argument``/``addoption``, shared by both entrances."""
         shown_default = f" (default {self.default})" if self.default is not None else ""
+        if self.switch:
+            return {
+                "dest": self.dest,
+                "default": self.default_from(environ),
+                "action": "store_true",
+                "help": f"{self.help}; or ${self.environment_variable}=1",
+            }
         return {
             "dest": self.dest,
             "metavar": self.metavar,
@@ -149,6 +164,12 @@ OPTIONS: tuple[Option, ...] = (
         type=Path,
     ),
     Option(
+        "strict-baseline",
+        "fail the run on a stale baseline entry: one that passes now or names no scenario",
+        "",
+        switch=True,
+    ),
+    Option(
         "engine-timeout",
         "how long the engine may take over one case, in seconds",
         "S",
@@ -176,6 +197,20 @@ def declare(add: _Declares, *, prefixed: bool, environ: Mapping[str, str] | None
     environment = os.environ if environ is None else environ
     for option in OPTIONS:
         add(option.prefixed_flag if prefixed else option.flag, **option.arguments(environment))
+
+
+def parallel_output(config: Any) -> str | None:
+    """The first of the kit's output options asked for in a parallel (pytest-xdist) run.
+
+    Each worker process sees only its share of the scenarios: a report, summary or baseline
+    written by one would hold part of the run, and a verdict that is not the run's.
+    """
+    if not config.getoption("numprocesses", None):
+        return None
+    for name in OUTPUTS:
+        if config.getoption("conformance_" + name.replace("-", "_"), None):
+            return f"--{PREFIX}{name}"
+    return None
 
 
 def flags(*, prefixed: bool) -> Iterator[str]:

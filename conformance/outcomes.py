@@ -6,18 +6,37 @@ without the traceback through pytest-bdd and the kit, which says nothing about t
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
-from policy_conformance.adapters import AdapterError
+from policy_conformance.adapters import AdapterError, EngineError
+from policy_conformance.adapters.limits import shorten
 
-from .boundary import ContractViolation
-from .collection import clauses_of, feature_of, scenario_key, scenario_name
+from .boundary import CheckedEngine, ContractViolation
+from .collection import (
+    clauses_of,
+    expectations,
+    feature_in_packs,
+    feature_of,
+    pack_of,
+    scenario_id,
+    scenario_name,
+    steps_run,
+)
 from .errors import KitError
 from .results import Outcome, ScenarioResult
 
-__all__ = ["POLARITIES", "describe", "is_engine_fault", "kind", "plain_failure", "scenario_result"]
+__all__ = [
+    "POLARITIES",
+    "describe",
+    "identify",
+    "is_engine_fault",
+    "kind",
+    "plain_failure",
+    "scenario_result",
+]
 
 POLARITIES = ("applies", "near-miss")
 
@@ -52,14 +71,40 @@ def plain_failure(item: pytest.Item, template: Any, error: BaseException) -> str
     )
 
 
+#: The most of a case or a decision a report keeps, as JSON text; the rest is cut with a note.
+MAX_EXCHANGED_CHARS = 64 * 1024
+#: The most of an engine's own output (a traceback, its stderr) a report keeps.
+MAX_DETAIL_CHARS = 16 * 1024
+
+
+def bounded(data: Any) -> tuple[dict[str, Any] | None, bool]:
+    """``data`` as a report keeps it, and whether it had to be cut."""
+    if data is None:
+        return None, False
+    text = json.dumps(data, ensure_ascii=False, default=str)
+    if len(text) <= MAX_EXCHANGED_CHARS:
+        return json.loads(text), False
+    return {"truncated": True, "bytes": len(text), "head": text[:MAX_EXCHANGED_CHARS]}, True
+
+
+def identify(item: pytest.Item, template: Any) -> tuple[str, list[str]]:
+    """A scenario's stable id and its expectations, from its steps as run."""
+    steps = steps_run(item, template)
+    clauses = clauses_of(item)
+    return scenario_id(pack_of(template), clauses[0] if clauses else "", steps), expectations(steps)
+
+
 def scenario_result(
     item: pytest.Item,
     template: Any,
     report: pytest.TestReport,
     error: BaseException | None,
     known_failures: set[str],
+    engine: CheckedEngine | None,
+    identity: tuple[str, list[str]],
 ) -> ScenarioResult:
-    """One scenario's result, from its pytest report and the exception it raised, if any."""
+    """One scenario's result, from its pytest report, the exception it raised, if any, and the
+    last case and answer that crossed the engine's boundary."""
     outcome: Outcome
     if report.skipped:
         outcome = "skipped"
@@ -67,21 +112,36 @@ def scenario_result(
         outcome = "passed"
     else:
         outcome = "errored" if is_engine_fault(error) else "failed"
-    message = ""
-    if outcome in ("failed", "errored"):
+    message = detail = ""
+    if isinstance(error, EngineError):
+        # The engine's own output goes to ``detail``: the report keeps it, the summary does not.
+        message = f"{kind(error)}: {error.adapter}: {error.reason}"
+        detail = shorten(error.detail, MAX_DETAIL_CHARS, keep_end=True)
+    elif outcome in ("failed", "errored"):
         message = describe(error) if error is not None else str(report.longrepr)
-    key = scenario_key(item, template)
+    identifier, expected = identity
+    case, case_cut = bounded(engine.last_case if engine is not None else None)
+    answer = engine.last_answer if engine is not None else None
+    decision, decision_cut = bounded(answer.body if answer is not None else None)
+    clauses = clauses_of(item)
     return ScenarioResult(
-        nodeid=item.nodeid,
-        key=key,
-        known=outcome in ("failed", "errored") and key in known_failures,
+        id=identifier,
+        known=outcome in ("failed", "errored") and identifier in known_failures,
         name=scenario_name(item, template),
-        feature=feature_of(template),
+        feature=feature_in_packs(template),
         line=template.line_number,
-        clauses=clauses_of(item),
+        pack=pack_of(template),
+        clause=clauses[0] if clauses else "",
+        clauses=clauses,
         readings=sorted({m.args[0] for m in item.iter_markers("reading")}),
         polarity=next((p for p in POLARITIES if item.get_closest_marker(p)), None),
         outcome=outcome,
-        message=message,
+        expectations=expected,
+        case=case,
+        decision=decision,
+        reply=answer.kind if answer is not None else None,
+        truncated=[name for name, cut in (("case", case_cut), ("decision", decision_cut)) if cut],
+        message=shorten(message, MAX_DETAIL_CHARS),
+        detail=detail,
         duration=round(report.duration, 6),
     )

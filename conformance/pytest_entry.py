@@ -7,13 +7,27 @@ collects it, so a pytest run that does not collect the suite is left exactly as 
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
-from .options import declare
+from .options import declare, parallel_output
 
-__all__ = ["pytest_addoption"]
+__all__ = ["pytest_addoption", "pytest_configure"]
 
 
 def pytest_addoption(parser: Any) -> None:
     group = parser.getgroup("conformance", "policy conformance (when the kit's suite is collected)")
     declare(group.addoption, prefixed=True)
+
+
+def pytest_configure(config: Any) -> None:
+    # Refused here, in the process that starts pytest-xdist's workers, so that no worker starts.
+    flag = parallel_output(config)
+    if flag is not None:
+        import pytest
+
+        from .results import EXIT_USAGE
+
+        message = f"{flag} cannot be written by a parallel run (-n): run without -n to write it"
+        print(f"conformance: error: {message}", file=sys.stderr)
+        pytest.exit(message, returncode=EXIT_USAGE)

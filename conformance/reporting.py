@@ -1,21 +1,45 @@
-"""What a run leaves behind: the per-clause table, the baseline's news, the report files."""
+"""What a run leaves behind: the per-clause table, the baseline's news, the report files.
+
+A report is never wrong about itself. While the run goes, the report and the summary are kept
+current beside their paths (``PATH.partial``, state ``running``, rewritten at most once a
+second); only a run that ends on its own writes ``PATH`` and removes the partial file. An
+interrupted run (SIGINT, SIGTERM) leaves ``PATH`` as it was and marks the partial file
+``interrupted``; a killed one leaves it ``running``. Neither is ever conformant, and neither
+writes ``--write-baseline``.
+"""
 
 from __future__ import annotations
 
-import json
+import os
+import stat
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from policy_conformance import contract
 
+from . import paths
 from .baseline import Baseline, write_baseline
 from .engine import engine_header
+from .outputs import partial_path, strict_json, write_text
 from .packs import Pack
 from .pages import render_run_report
-from .results import RunResults, clause_table, write_atomically
+from .provenance import kit_identity, pack_hashes
+from .results import Report, RunResults, State, clause_table
 from .summary import render_summary
 
-__all__ = ["print_clause_table", "settle_baseline", "write_files"]
+__all__ = ["ReportFiles", "print_clause_table", "settle_baseline"]
+
+#: The least time between two rewrites of the partial report: 10,000 scenarios that finish in
+#: a minute rewrite it about sixty times, not 10,000.
+PARTIAL_INTERVAL = 1.0
+#: A rewrite that takes long (a big report) waits this many times its own duration before the
+#: next, so that keeping the partial report current never costs more than a tenth of the run.
+PARTIAL_SHARE = 9
 
 
 def print_clause_table(
@@ -44,31 +68,142 @@ def print_clause_table(
 
 def settle_baseline(results: RunResults, baseline: Baseline, selected: set[str]) -> None:
     """Which known failures passed, and which name no scenario that was selected."""
-    ran = {s.key: s for s in results.scenarios}
+    ran = {s.id: s for s in results.scenarios}
     results.fixed = sorted(k for k in baseline.known if k in ran and ran[k].outcome == "passed")
     results.unmatched = sorted(k for k in baseline.known if k not in selected)
+    results.baseline_used = True
 
 
-def write_files(
-    results: RunResults,
-    packs: list[Pack],
-    *,
-    report: Path | None,
-    summary: Path | None,
-    html: Path | None = None,
-    write_baseline_to: Path | None,
-) -> None:
-    """Write the files the run was asked for, each whole or not at all."""
-    if write_baseline_to:
-        write_baseline(write_baseline_to, results)
-    if not (report or summary or html):
-        return
-    from . import __version__
+@dataclass
+class ReportFiles:
+    """The files a run was asked for, written as the run goes and once at its end."""
 
-    document = results.report(packs, __version__, contract.CONTRACT_VERSION)
-    if report:
-        write_atomically(report, json.dumps(document, indent=2) + "\n")
-    if summary:
-        write_atomically(summary, render_summary(document))
-    if html:
-        write_atomically(html, render_run_report(document))
+    packs: list[Pack]
+    report: Path | None
+    summary: Path | None
+    html: Path | None
+    write_baseline_to: Path | None
+    #: The clock the rewrites are spaced by (a test gives its own).
+    clock: Callable[[], float] = time.monotonic
+    _next_write: float = field(default=float("-inf"), init=False)
+    _hashes: dict[str, dict[str, str]] | None = field(default=None, init=False)
+
+    def document(self, results: RunResults, state: State) -> Report:
+        if self._hashes is None:
+            self._hashes = pack_hashes(self.packs)
+        document = results.report(
+            self.packs,
+            kit_identity(),
+            contract.CONTRACT_VERSION,
+            pack_hashes=self._hashes,
+            state=state,
+        )
+        scrubbed: Report = _without_machine_paths(document)
+        return scrubbed
+
+    def progress(self, results: RunResults) -> None:
+        """Keep the partial files current, at most once every :data:`PARTIAL_INTERVAL`."""
+        if not self._outputs or self._next_write == float("inf"):
+            return
+        started = self.clock()
+        if started < self._next_write:
+            return
+        try:
+            self._write(self.document(results, "running"), partial=True, in_place=False)
+        except OSError as exc:
+            # A full disk costs the partial report, never the run or its results.
+            _note(f"the partial report cannot be kept current ({exc.strerror}); the run goes on")
+            self._next_write = float("inf")
+            return
+        took = self.clock() - started
+        self._next_write = started + max(PARTIAL_INTERVAL, PARTIAL_SHARE * took)
+
+    def finish(self, results: RunResults, *, interrupted: bool, previous: Baseline | None) -> None:
+        """Write the run's files: whole when it ended on its own, partial when interrupted."""
+        if interrupted:
+            if self._outputs:
+                # A device or a FIFO has no complete report to keep: it gets the partial one.
+                self._write(self.document(results, "interrupted"), partial=True, in_place=True)
+            left = [str(self._where(p, partial=True)) for p in self._outputs]
+            if left:
+                _note(f"the run was interrupted: partial results in {', '.join(left)}")
+            if self.write_baseline_to:
+                _note(f"the run was interrupted: {self.write_baseline_to} was not written")
+            return
+        if self.write_baseline_to:
+            write_baseline(self.write_baseline_to, results, previous)
+        if self._outputs:
+            self._write(self.document(results, "complete"), partial=False, in_place=True)
+            for path in self._outputs:
+                if not _special(path):
+                    partial_path(path).unlink(missing_ok=True)
+
+    @property
+    def _outputs(self) -> list[Path]:
+        """The report files asked for: JSON report, Markdown summary, HTML page."""
+        return [p for p in (self.report, self.summary, self.html) if p is not None]
+
+    @staticmethod
+    def _where(path: Path, *, partial: bool) -> Path:
+        return partial_path(path) if partial and not _special(path) else path
+
+    def _write(self, document: Report, *, partial: bool, in_place: bool) -> None:
+        # ``in_place``: a special file asked for is written even when the report is partial;
+        # while the run goes it is left alone (a FIFO is read once).
+        renderers = (
+            (self.report, strict_json),
+            (self.summary, render_summary),
+            (self.html, render_run_report),
+        )
+        for path, render in renderers:
+            if path is None or (partial and not in_place and _special(path)):
+                continue
+            write_text(self._where(path, partial=partial), render(document))
+
+
+def _special(path: Path) -> bool:
+    """Whether ``path`` names a device, a FIFO or another file that is not a regular one."""
+    try:
+        return not stat.S_ISREG(path.stat().st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def _note(message: str) -> None:
+    print(f"conformance: {message}", file=sys.stderr)
+
+
+def _machine_prefixes() -> list[tuple[str, str]]:
+    # Longest first, so the checkout inside a temporary folder is named as the checkout.
+    prefixes = {
+        str(paths.PACKAGE.parent): "<kit>",
+        str(paths.KIT_ROOT): "<packs>",
+        os.getcwd(): ".",
+        sys.prefix: "<python>",
+        tempfile.gettempdir(): "<tmp>",
+        str(Path.home()): "~",
+    }
+    return sorted(((p, r) for p, r in prefixes.items() if len(p) > 1), key=lambda pr: -len(pr[0]))
+
+
+def _without_machine_paths(document: Any) -> Any:
+    """The report with every absolute path of this machine made relative or named.
+
+    A report is handed to a payer: it says nothing of the vendor's folders, and it reads the same
+    from any checkout.
+    """
+    prefixes = _machine_prefixes()
+
+    def scrub(value: Any) -> Any:
+        if isinstance(value, str):
+            for prefix, name in prefixes:
+                if prefix in value:
+                    value = value.replace(prefix, name)
+            return value
+        if isinstance(value, dict):
+            return {key: scrub(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [scrub(item) for item in value]
+        return value
+
+    return scrub(document)

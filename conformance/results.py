@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 from .packs import Pack
@@ -22,12 +21,24 @@ __all__ = [
     "ScenarioResult",
     "clause_table",
     "exit_code",
-    "write_atomically",
+    "now",
 ]
 
 Report = dict[str, Any]
 
 Outcome = Literal["passed", "failed", "errored", "skipped"]
+
+#: The version of the report's format (``conformance/report.schema.json``).
+REPORT_FORMAT = 2
+
+#: Where a report stands: finished on its own, stopped by a signal, or still being written.
+State = Literal["complete", "interrupted", "running"]
+
+
+def now() -> str:
+    """The time as reports give it: UTC, to the second."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
 
 #: ``conformance run`` exit codes, documented in the README.
 EXIT_CONFORMANT = 0
@@ -45,21 +56,40 @@ EXIT_OUTPUT_CLOSED = 141
 
 @dataclass
 class ScenarioResult:
-    nodeid: str
-    #: A name for the scenario that survives moving the checkout: its feature, relative to
-    #: ``features/``, and its name (with the Examples row). Baselines use it.
-    key: str
+    #: The stable id (see :func:`policy_conformance.collection.scenario_id`): baselines and
+    #: ``conformance compare`` key on it.
+    id: str
     name: str
+    #: The feature file, relative to ``features/``.
     feature: str
     line: int
+    pack: str
+    clause: str
     clauses: list[str]
     readings: list[str]
     polarity: str | None
     outcome: Outcome
+    #: The text of the scenario's Then steps, as run.
+    expectations: list[str] = field(default_factory=list)
+    #: The last case sent and the reply received (bounded, see :mod:`.exchange`).
+    case: dict[str, Any] | None = None
+    decision: dict[str, Any] | None = None
+    reply: str | None = None
+    truncated: list[str] = field(default_factory=list)
     message: str = ""
+    #: The engine's own output or traceback, bounded; kept out of the Markdown summary.
+    detail: str = ""
     duration: float = 0.0
     #: Failed or errored, and listed in the baseline of known failures.
     known: bool = False
+
+    @property
+    def status(self) -> str:
+        return "known failure" if self.known else self.outcome
+
+    def entry(self) -> dict[str, Any]:
+        """The scenario as the report gives it."""
+        return asdict(self) | {"status": self.status}
 
 
 @dataclass
@@ -89,11 +119,16 @@ class ClauseVerdict:
 class RunResults:
     adapter: str = ""
     engine: dict[str, Any] = field(default_factory=dict)
+    started: str = field(default_factory=now)
+    #: Whether a baseline was read; ``fixed`` and ``unmatched`` are its news.
+    baseline_used: bool = False
     scenarios: list[ScenarioResult] = field(default_factory=list)
     #: Known failures (from a baseline) that passed in this run, and entries that named no
     #: scenario of this run: both mean the baseline can shrink.
     fixed: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
+    #: ``--strict-baseline``: a stale entry (in ``fixed`` or ``unmatched``) fails the run.
+    strict_baseline: bool = False
 
     def count(self, outcome: Outcome, *, new_only: bool = False) -> int:
         return sum(1 for s in self.scenarios if s.outcome == outcome and not (new_only and s.known))
@@ -113,47 +148,75 @@ class RunResults:
                     verdict.known += scenario.known
         return list(table.values())
 
-    def report(self, packs: Iterable[Pack], kit_version: str, contract_version: str) -> Report:
-        """The machine-readable report: what ran, against what, and every verdict."""
+    def report(
+        self,
+        packs: Iterable[Pack],
+        kit: dict[str, Any],
+        contract_version: str,
+        *,
+        pack_hashes: dict[str, dict[str, str]],
+        state: State,
+    ) -> Report:
+        """The machine-readable report (``report.schema.json``): what ran, against what, and
+        every verdict. An unfinished run (``state`` not complete) is never conformant."""
         packs = list(packs)
         verdicts = self.verdicts(packs)
         ran = [v for v in verdicts if v.verdict != "not run"]
-        return {
-            "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "kit_version": kit_version,
+        document: Report = {
+            "format": REPORT_FORMAT,
+            "kit": kit,
             "contract_version": contract_version,
             "packs": [
-                {"id": p.id, "kind": p.kind, "title": p.title, "policy": p.policy} for p in packs
+                {
+                    "id": p.id,
+                    "kind": p.kind,
+                    "title": p.title,
+                    "policy": p.policy,
+                    "sha256": pack_hashes[p.id],
+                }
+                for p in packs
             ],
             "adapter": self.adapter,
             "engine": self.engine,
-            "exit_code": exit_code(self),
+            "started": self.started,
+            "state": state,
+            "interrupted": state != "complete",
+        }
+        if state != "running":
+            document["finished"] = now()
+        if state == "complete":
+            document["exit_code"] = exit_code(self)
+        elif state == "interrupted":
+            document["exit_code"] = EXIT_INTERRUPTED
+        return document | {
+            "conformant": state == "complete"
+            and bool(ran)
+            and all(v.verdict == "conformant" for v in ran),
             "totals": {o: self.count(o) for o in ("passed", "failed", "errored", "skipped")}
             | {"known": sum(s.known for s in self.scenarios)},
-            "baseline": {"fixed": self.fixed, "unmatched": self.unmatched},
+            "baseline": {
+                "used": self.baseline_used,
+                "fixed": self.fixed,
+                "unmatched": self.unmatched,
+            },
             "clauses": [asdict(v) | {"verdict": v.verdict} for v in verdicts],
-            "conformant": bool(ran) and all(v.verdict == "conformant" for v in ran),
             "readings": [asdict(r) | {"pack": p.id} for p in packs for r in p.readings.values()],
-            "scenarios": [asdict(s) for s in self.scenarios],
+            "scenarios": [s.entry() for s in self.scenarios],
         }
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` under a temporary name first, so that a reader never sees half a file."""
-    temporary = path.with_name(path.name + ".partial")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
 
 
 def exit_code(results: RunResults) -> int:
     """0 when every scenario run passed, 1 when any failed, 4 when none failed but some errored.
 
-    Failures known from a baseline do not count.
+    Failures known from a baseline do not count; under ``--strict-baseline`` a stale entry makes
+    a run that would pass exit 1.
     """
     if results.count("failed", new_only=True):
         return EXIT_FAILED
     if results.count("errored", new_only=True):
         return EXIT_ERRORED
+    if results.strict_baseline and (results.fixed or results.unmatched):
+        return EXIT_FAILED
     return EXIT_CONFORMANT
 
 

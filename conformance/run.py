@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
+import shlex
 import sys
 from collections.abc import Sequence
 
@@ -19,6 +21,7 @@ from .baseline import load_baseline
 from .errors import KitError
 from .lint import preflight
 from .options import declare, flags
+from .outputs import check_outputs
 from .packs import check_clause_ids
 from .results import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 
@@ -59,14 +62,16 @@ def run(parsed: argparse.Namespace, arguments: Sequence[str]) -> int:
             print(f"conformance: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     check_clause_ids(set(parsed.conformance_clause or ()))
-    for option, path in (
-        ("--report", parsed.conformance_report),
-        ("--summary", parsed.conformance_summary),
-        ("--html", parsed.conformance_html),
-        ("--write-baseline", parsed.conformance_write_baseline),
-    ):
-        if path and not path.parent.is_dir():
-            raise KitError(f"{option}: folder {path.parent} does not exist")
+    refuse_parallel([*arguments, *shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))])
+    check_outputs(
+        [
+            ("--report", parsed.conformance_report),
+            ("--summary", parsed.conformance_summary),
+            ("--html", parsed.conformance_html),
+            ("--write-baseline", parsed.conformance_write_baseline),
+        ],
+        [parsed.conformance_baseline],
+    )
     if parsed.conformance_baseline:
         load_baseline(parsed.conformance_baseline)
     entrance = RunEntrance()
@@ -77,6 +82,25 @@ def run(parsed: argparse.Namespace, arguments: Sequence[str]) -> int:
     if entrance.kit_decided:
         return int(code)
     return _PYTEST_ENDINGS.get(int(code), EXIT_USAGE)
+
+
+#: pytest-xdist's options that spread a run over processes.
+_PARALLEL = ("-n", "--numprocesses", "--dist", "--tx", "-d")
+
+
+def refuse_parallel(arguments: Sequence[str]) -> None:
+    """Refuse a parallel run: each process would hold part of the results and none the verdict.
+
+    ``conformance run`` gives one verdict, one table and one report for the whole run; a run
+    split by pytest-xdist cannot, so it is a usage error rather than a wrong verdict.
+    """
+    for argument in arguments:
+        name = argument.split("=", 1)[0]
+        if name in _PARALLEL or (name.startswith("-n") and not name.startswith("--")):
+            raise KitError(
+                f"{argument}: conformance run does not run scenarios in parallel "
+                "(one verdict needs one process); leave out -n"
+            )
 
 
 def unknown_but_close(unknown: Sequence[str]) -> None:

@@ -7,8 +7,12 @@ engine, :mod:`.outcomes` classifies, :mod:`.reporting` prints and writes.
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from collections.abc import Generator
+from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pytest
@@ -20,14 +24,16 @@ from policy_conformance.adapters import (
     EngineError,
 )
 
-from .baseline import Baseline, load_baseline
+from .baseline import Baseline, load_baseline, stale_entries
 from .boundary import CheckedEngine
-from .collection import scenario_key, select, template_of
+from .collection import select, template_of
 from .engine import engine_header, open_engine, resolve_adapter
 from .errors import KitError
-from .outcomes import is_engine_fault, kind, plain_failure, scenario_result
+from .junit import check_parallel, junit_properties, output_paths, rewrite_junit
+from .outcomes import identify, is_engine_fault, kind, plain_failure, scenario_result
+from .outputs import check_outputs
 from .packs import Pack, check_clause_ids, load_packs
-from .reporting import print_clause_table, settle_baseline, write_files
+from .reporting import ReportFiles, print_clause_table, settle_baseline
 from .results import (
     EXIT_FAILED,
     EXIT_INTERNAL,
@@ -52,6 +58,10 @@ class EngineSession:
         self.baseline: Baseline | None = None
         self._checked: CheckedEngine | None = None
         self._selected: set[str] = set()
+        # Each scenario's stable id and expectations, computed once at collection.
+        self._identity: dict[str, tuple[str, list[str]]] = {}
+        self.files: ReportFiles | None = None
+        self._previous_sigterm: Any = None
         self._stopped_with: int | None = None
         self._user_interrupted = False
         # Tests of the environment that are no scenario of the kit (a vendor's own, the kit's).
@@ -88,15 +98,35 @@ class EngineSession:
             items[:] = keep
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        selected = [(item, template_of(item)) for item in session.items]
-        self._selected = {scenario_key(i, t) for i, t in selected if t is not None}
+        seen: dict[str, int] = {}
+        for item in session.items:
+            template = template_of(item)
+            if template is None:
+                continue
+            identifier, expected = identify(item, template)
+            # Two scenarios of one clause with the very same steps: told apart by their order.
+            seen[identifier] = seen.get(identifier, 0) + 1
+            if seen[identifier] > 1:
+                identifier = f"{identifier}-{seen[identifier]}"
+            self._identity[item.nodeid] = (identifier, expected)
+        self._selected = {identifier for identifier, _ in self._identity.values()}
         # Listing the scenarios (--co) needs no engine.
         if not self._selected or self.config.option.collectonly:
             return
         try:
+            check_parallel(self.config)
+            check_outputs(output_paths(self.config), [self._option("baseline")])
             self.packs = load_packs()
             if self._option("baseline"):
                 self.baseline = load_baseline(self._option("baseline"))
+            self.files = ReportFiles(
+                self.packs,
+                report=self._option("report"),
+                summary=self._option("summary"),
+                html=self._option("html"),
+                write_baseline_to=self._option("write-baseline"),
+            )
+            self._interrupt_on_sigterm()
             self.adapter, self.results.engine = open_engine(
                 self.results.adapter, self._adapter_options()
             )
@@ -118,7 +148,19 @@ class EngineSession:
             token_env=self._option("token-env"),
         )
 
+    def _interrupt_on_sigterm(self) -> None:
+        # SIGTERM (a CI job cancelled) ends the run as Ctrl-C does: the results so far are
+        # written as interrupted, never as a finished run. Installed before the engine starts,
+        # so that the adapters' own handler (which ends engine processes) runs first and then
+        # this one.
+        if threading.current_thread() is threading.main_thread():
+            self._previous_sigterm = signal.signal(signal.SIGTERM, _interrupt)
+
     # -- running -----------------------------------------------------------------------------
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        if self._checked is not None:
+            self._checked.forget()
 
     def engine(self) -> CheckedEngine:
         if self.adapter is None:
@@ -168,12 +210,14 @@ class EngineSession:
             report.conformance_errored = True  # type: ignore[attr-defined]
         if report.when == "call" or (report.when == "setup" and not report.passed):
             known = set(self.baseline.known) if self.baseline is not None else set()
-            result = scenario_result(item, template, report, error, known)
+            identity = self._identity.get(item.nodeid) or identify(item, template)
+            result = scenario_result(item, template, report, error, known, self._checked, identity)
             self.results.scenarios.append(result)
-            # JUnit has no "errored in the call": these properties keep the kit's three results
-            # and the clauses apart for a CI system reading junit.xml.
-            report.user_properties.append(("conformance.outcome", result.outcome))
-            report.user_properties.append(("conformance.clauses", " ".join(result.clauses)))
+            # pytest's JUnit XML writes the properties of the teardown's report, which copies
+            # the item's: recorded on the item, they reach junit.xml.
+            item.user_properties.extend(junit_properties(result))
+            if self.files is not None:
+                self.files.progress(self.results)
         return report
 
     def pytest_report_teststatus(
@@ -199,20 +243,28 @@ class EngineSession:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         # Runs before pytest's terminal summary, which prints what is settled here.
+        if self._previous_sigterm is not None:
+            signal.signal(signal.SIGTERM, self._previous_sigterm)
         if self.baseline is not None:
             settle_baseline(self.results, self.baseline, self._selected)
-        if self.packs:
-            write_files(
-                self.results,
-                self.packs,
-                report=self._option("report"),
-                summary=self._option("summary"),
-                html=self._option("html"),
-                write_baseline_to=self._option("write-baseline"),
-            )
+        self.results.strict_baseline = bool(self._option("strict-baseline"))
+        interrupted = int(session.exitstatus) == pytest.ExitCode.INTERRUPTED
+        if self.files is not None and self._stopped_with is None:
+            self.files.finish(self.results, interrupted=interrupted, previous=self.baseline)
         if self.adapter is not None:
             self.adapter.close()
         session.exitstatus = self._exit_status(int(session.exitstatus))
+        if self.results.strict_baseline and not interrupted:
+            # One line per stale entry, for the exit code of 1 they made.
+            for line in stale_entries(self.results):
+                print(f"conformance: stale baseline entry: {line}", file=sys.stderr)
+
+    @pytest.hookimpl(trylast=True, specname="pytest_sessionfinish")
+    def pytest_sessionfinish_junit(self, session: pytest.Session) -> None:
+        # After pytest's own JUnit writer, which writes the file in its sessionfinish.
+        junit = self.config.getoption("xmlpath", None)
+        if junit and self.results.scenarios:
+            rewrite_junit(Path(junit), self.results)
 
     def _exit_status(self, status: int) -> int:
         """The kit's documented exit code for the way pytest ended and the results it kept."""
@@ -228,6 +280,10 @@ class EngineSession:
         if status == pytest.ExitCode.INTERNAL_ERROR:
             return EXIT_INTERNAL
         return EXIT_USAGE
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
 
 
 def _unreachable(exc: EngineError) -> str:

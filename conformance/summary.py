@@ -30,7 +30,18 @@ def _engine(report: Report) -> str:
     return f"{name} {engine['version']}" if engine.get("version") else str(name)
 
 
+def _kit(report: Report) -> str:
+    kit = report["kit"]
+    commit = f" (commit {kit['commit'][:12]})" if kit.get("commit") else ""
+    return f"{kit['version']}{commit}"
+
+
 def _headline(report: Report) -> str:
+    state = report.get("state", "complete")
+    if state == "interrupted":
+        return "**Not conformant: the run was interrupted** before every scenario ran."
+    if state != "complete":
+        return "**Not conformant: the run has not finished** (or was killed before it did)."
     ran = [c for c in report["clauses"] if c["verdict"] != "not run"]
     bad = [c for c in ran if c["verdict"] != "conformant"]
     if not ran:
@@ -52,8 +63,9 @@ def render_summary(report: Report) -> str:
     totals = report["totals"]
     lines += [
         f"- Engine: {_engine(report)}, reached through `{report['adapter']}`",
-        f"- Kit {report['kit_version']}, contract {report['contract_version']}, "
-        f"generated {report.get('generated', 'at an unknown time')}",
+        f"- Kit {_kit(report)}, contract {report['contract_version']}, "
+        f"started {report.get('started', 'at an unknown time')}, "
+        f"{report.get('state', 'complete')}",
         f"- Scenarios: {totals['passed']} passed, {totals['failed']} failed, "
         f"{totals['errored']} errored"
         + (f" ({totals['known']} known from a baseline)" if totals.get("known") else ""),
@@ -99,6 +111,7 @@ def render_summary(report: Report) -> str:
                 f"`{scenario['feature']}:{scenario['line']}`",
                 "",
                 "```",
+                # The message only: the engine's own traceback (``detail``) stays in the report.
                 _fence_safe(scenario["message"]),
                 "```",
                 "",

@@ -83,6 +83,24 @@ def conformance(
     return Run(done.returncode, done.stdout, done.stderr, loaded)
 
 
+def own_pytest(
+    folder: Path, *arguments: str, path: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """A vendor's own `python -m pytest ARGUMENTS` in ``folder``, the kit installed beside it."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CONFORMANCE_")}
+    if path is not None:
+        environment["PYTHONPATH"] = str(path)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *arguments],
+        cwd=folder,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 #: The installed package's subpackages, by the checkout folder each is built from.
 SUBPACKAGES = {
     "adapters": "adapters",

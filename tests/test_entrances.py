@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import socket
@@ -17,7 +16,7 @@ import pytest
 
 from policy_conformance import cli, contract, options, pytest_entry
 from policy_conformance.run import RunEntrance
-from tests.kit import KIT_ROOT, conformance, run_environment
+from tests.kit import KIT_ROOT, conformance, own_pytest, run_environment
 
 
 class _Recorder:
@@ -74,7 +73,7 @@ def test_the_environment_gives_a_default_checked_like_the_command_line() -> None
 def test_the_readme_lists_every_option_of_the_table() -> None:
     readme = (KIT_ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("### Options of `conformance run`", 1)[1].split("\n### ", 1)[0]
-    row = r"^\| `(--[a-z-]+) ([A-Z]+)` \| (.+) \| `(CONFORMANCE_[A-Z_]+)` \|$"
+    row = r"^\| `(--[a-z-]+) ?([A-Z]*)` \| (.+) \| `(CONFORMANCE_[A-Z_]+)` \|$"
     rows = re.findall(row, section, re.M)
     assert [(flag, metavar, env) for flag, metavar, _, env in rows] == [
         (o.flag, o.metavar, o.environment_variable) for o in options.OPTIONS
@@ -239,24 +238,6 @@ def test_ctrl_c_has_its_own_exit_code() -> None:
     assert run.returncode == 130
 
 
-def _pytest_in(
-    folder: Path, *arguments: str, path: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    """A vendor's own `python -m pytest ARGUMENTS` in ``folder``, the kit installed beside it."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("CONFORMANCE_")}
-    if path is not None:
-        environment["PYTHONPATH"] = str(path)
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *arguments],
-        cwd=folder,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 @pytest.mark.slow
 def test_an_unrelated_pytest_bdd_project_is_left_alone(tmp_path: Path) -> None:
     """The kit installed beside a vendor's own pytest-bdd project changes nothing there."""
@@ -303,7 +284,7 @@ def test_an_unrelated_pytest_bdd_project_is_left_alone(tmp_path: Path) -> None:
             """
         )
     )
-    done = _pytest_in(tmp_path, "--baseline", "b.json")
+    done = own_pytest(tmp_path, "--baseline", "b.json")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 passed" in done.stdout
     assert "conformance" not in done.stdout.replace("policy-conformance-", "")
@@ -312,7 +293,7 @@ def test_an_unrelated_pytest_bdd_project_is_left_alone(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_a_vendor_runs_the_scenarios_in_their_own_pytest(tmp_path: Path) -> None:
-    done = _pytest_in(
+    done = own_pytest(
         tmp_path,
         "--pyargs",
         "policy_conformance.suite",

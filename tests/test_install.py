@@ -6,10 +6,13 @@ what it requires, nothing else.
 
 from __future__ import annotations
 
+import json
 import re
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from tests.install import (
     build_wheel,
@@ -81,3 +84,69 @@ def test_a_vendor_project_beside_the_kit_runs_its_own_pytest(
     done = run_clean([str(kit_python), "-m", "pytest", "-q"], project)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "2 passed" in done.stdout
+
+
+#: A vendor's engine, in the folder a run starts from: it rates NCCN category 2B as strong
+#: support (two scenarios fail) and crashes on refractory disease (some error).
+_WRONG_ENGINE = """
+import copy
+
+from policy_conformance.reference import decide as reference
+
+
+def decide(case):
+    if case.get("clinical", {}).get("disease_status") == "refractory":
+        raise RuntimeError("rules table for refractory disease failed to load")
+    case = copy.deepcopy(case)
+    for listing in case.get("evidence", {}).get("compendia", []):
+        if listing.get("compendium") == "nccn" and listing.get("rating") == "2B":
+            listing["rating"] = "2A"
+    return reference(case)
+"""
+
+
+@pytest.mark.slow
+def test_the_installed_kit_writes_evidence_and_gates_a_wrong_engine(
+    kit_python: Path, tmp_path: Path
+) -> None:
+    conformance = str(kit_python.with_name("conformance"))
+    (tmp_path / "my_engine.py").write_text(_WRONG_ENGINE)
+    out = tmp_path / "out"
+    out.mkdir()
+    wrong = [conformance, "run", "--adapter", "python:my_engine:decide"]
+
+    done = run_clean(
+        [
+            *wrong,
+            "--report",
+            "out/r.json",
+            "--junitxml",
+            "out/junit.xml",
+            "--cucumberjson",
+            "out/cucumber.json",
+            "--write-baseline",
+            "out/known.json",
+        ],
+        tmp_path,
+    )
+    assert done.returncode == 1, done.stdout[-3000:] + done.stderr
+    report = json.loads((out / "r.json").read_text())
+    schema = json.loads((KIT_ROOT / "conformance" / "report.schema.json").read_text())
+    assert list(Draft202012Validator(schema).iter_errors(report)) == []
+    assert "commit" not in report["kit"]  # installed from a wheel: no checkout to name
+    junit = ElementTree.parse(out / "junit.xml").getroot()  # noqa: S314 - the kit's own output
+    assert junit.find(".//failure") is not None and junit.find(".//error") is not None
+    assert all(case.find("properties") is not None for case in junit.iter("testcase"))
+    assert json.loads((out / "cucumber.json").read_text())
+
+    good = run_clean([conformance, "run", "--report", "out/good.json"], tmp_path)
+    assert good.returncode == 0, good.stderr
+    compare = run_clean([conformance, "compare", "out/good.json", "out/r.json"], tmp_path)
+    assert compare.returncode == 1 and compare.stdout.startswith("regression: clause ")
+
+    gated = run_clean([*wrong, "--baseline", "out/known.json", "--strict-baseline"], tmp_path)
+    assert gated.returncode == 0, gated.stdout[-3000:] + gated.stderr
+    fixed = run_clean(
+        [conformance, "run", "--baseline", "out/known.json", "--strict-baseline"], tmp_path
+    )
+    assert fixed.returncode == 1 and "stale baseline entry: now passes:" in fixed.stderr

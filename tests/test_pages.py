@@ -6,7 +6,6 @@ is shown as text, nothing is fetched, and every link lands on an anchor or a pag
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -204,7 +203,8 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def test_html_renders_a_saved_report_and_refuses_what_is_no_report(tmp_path: Path) -> None:
     saved = tmp_path / "report.json"
-    saved.write_text(json.dumps(today_report()))
+    done = cli("run", "--report", str(saved), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
     done = cli("html", str(saved), "--out", str(tmp_path / "page.html"), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "INO-RR-BALL" in (tmp_path / "page.html").read_text(encoding="utf-8")

@@ -169,57 +169,6 @@ def test_report_is_valid_json_even_when_the_run_fails(tmp_path: Path) -> None:
     assert loaded["exit_code"] == 1
 
 
-def test_a_baseline_of_known_failures_gates_on_new_failures_only(tmp_path: Path) -> None:
-    baseline = tmp_path / "baseline.json"
-    first = conformance(
-        "run",
-        "--adapter",
-        "python:tests.engines.wrong:accepts_nccn_2b",
-        "--write-baseline",
-        str(baseline),
-    )
-    assert first.code == 1
-    recorded = json.loads(baseline.read_text())["known"]
-    assert len(recorded) == 2 and all(e["clauses"] == ["INO-COMPENDIA"] for e in recorded)
-
-    same = conformance(
-        "run",
-        "--adapter",
-        "python:tests.engines.wrong:accepts_nccn_2b",
-        "--baseline",
-        str(baseline),
-        report=tmp_path / "same.json",
-    )
-    assert same.code == 0, same.out[-2000:]
-    assert same.report is not None and same.report["totals"]["known"] == 2
-    assert same.verdict("INO-COMPENDIA") == "nonconformant"  # known, but still not conformant
-    assert "2 known failure(s) did not decide the exit code" in same.out
-
-    worse = conformance(
-        "run",
-        "--adapter",
-        "python:tests.engines.wrong:accepts_drugdex_iib",
-        "--baseline",
-        str(baseline),
-    )
-    assert worse.code == 1
-
-    fixed = conformance("run", "--baseline", str(baseline), report=tmp_path / "fixed.json")
-    assert fixed.code == 0
-    assert fixed.report is not None
-    assert fixed.report["baseline"]["fixed"] == sorted(e["scenario"] for e in recorded)
-    assert "now passes, remove it from the baseline" in fixed.out
-
-
-def test_a_malformed_baseline_is_a_usage_error(tmp_path: Path) -> None:
-    baseline = tmp_path / "baseline.json"
-    baseline.write_text('{"format": 1, "known": [{"scenario": "x", "outcome": "flaky"}]}')
-    run = conformance("run", "--baseline", str(baseline))
-    assert run.code == 2
-    assert 'known[0] needs a "scenario" and an "outcome" of failed or errored' in run.err
-    assert "Traceback" not in run.err
-
-
 def test_markdown_summary_for_the_payer(tmp_path: Path) -> None:
     summary, report = tmp_path / "summary.md", tmp_path / "report.json"
     run = conformance(

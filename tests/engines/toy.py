@@ -85,3 +85,21 @@ def breaks_on_lymphoma(case: dict[str, Any]) -> dict[str, Any]:
     if "lymphoma" in case.get("clinical", {}).get("disease", ""):
         raise RuntimeError("rules table for lymphoma failed to load")
     return reference_decide(case)
+
+
+def wrong_and_broken(case: dict[str, Any]) -> dict[str, Any]:
+    """Rates NCCN category 2B as strong support (some scenarios fail) and crashes on every
+    refractory disease (some error): one run with both kinds of bad result."""
+    from tests.engines.wrong import accepts_nccn_2b
+
+    if case.get("clinical", {}).get("disease_status") == "refractory":
+        raise RuntimeError("rules table for refractory disease failed to load")
+    return accepts_nccn_2b(case)
+
+
+def slow_reference(case: dict[str, Any]) -> dict[str, Any]:
+    """Decides as the reference does, a fifth of a second a case: a run long enough to stop."""
+    from policy_conformance.reference import decide as reference_decide
+
+    time.sleep(0.2)
+    return reference_decide(case)
