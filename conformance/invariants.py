@@ -106,7 +106,7 @@ def _with_weaker_listing(
 
 
 def _keeps_coverage(first: Decision, second: Decision) -> bool:
-    return first["outcome"] != "covered" or second["outcome"] == "covered"
+    return bool(first["outcome"] != "covered" or second["outcome"] == "covered")
 
 
 def _with_named_fact(
