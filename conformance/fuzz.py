@@ -99,7 +99,10 @@ def _compare(
             "contract violation",
             expected,
         )
-    differs = differing_field(answer, expected)
+    # The case id is not a graded field: it is compared with the case, not with the oracle.
+    differs = (
+        "case_id" if answer["case_id"] != case["case_id"] else differing_field(answer, expected)
+    )
     if differs is None:
         return None, answer, expected
     return (differs, answer["outcome"], expected["outcome"]), answer, expected
@@ -133,7 +136,9 @@ def search(
             if isinstance(answer, dict) and invariants:
                 _check_one_invariant(engine, invariants, case, answer, choose, space, result)
         except ContractViolation as exc:
-            _record(result, ("contract", "contract violation", "-"), request, case, str(exc), {})
+            # Raised by a follow-up case of an invariant, which no oracle decides.
+            kind = ("contract", "contract violation", "no oracle (a follow-up case)")
+            _record(result, kind, request, case, str(exc), {})
         except EngineError as exc:
             result.errored += 1
             if len(result.errors) < SHOWN_ERRORS:
@@ -194,7 +199,7 @@ def shrink(
     finds no case of this kind, the case found by the search is shrunk step by step instead.
     """
     from hypothesis import HealthCheck, Phase, find, settings
-    from hypothesis.errors import NoSuchExample
+    from hypothesis.errors import NoSuchExample, Unsatisfiable
 
     from .strategies import case_space, requests
 
@@ -219,10 +224,15 @@ def shrink(
             settings=options,
             random=random.Random(seed),  # noqa: S311 - reproducible, not a secret
         )
-    except NoSuchExample:
+    except (NoSuchExample, Unsatisfiable):
         request = _fewer_steps(finding.request, same_kind)
     case = request.case(f"fuzz-{seed}-minimal")
-    _, answer, expected = _compare(engine, oracle, case)
+    try:
+        _, answer, expected = _compare(engine, oracle, case)
+    except (EngineError, ContractViolation):
+        # The engine broke on the shrunk case: show the case the search found instead.
+        request, case = finding.request, finding.case
+        answer, expected = finding.engine_answer, finding.oracle_decision
     finding.request, finding.case = request, case
     finding.engine_answer, finding.oracle_decision = answer, expected
     finding.clause, applies = _touched_clause(pack, finding.kind[0], answer, expected)
@@ -342,7 +352,7 @@ def fuzz_command(
     if cases < 1:
         raise KitError(f"--cases: {cases} is not a positive number of cases")
     check_outputs([("--report", report)], [])
-    packs = [p for p in load_packs() if p.invariants or (p.directory / "case_space.yaml").exists()]
+    packs = [p for p in load_packs() if (p.directory / "case_space.yaml").exists()]
     if not packs:
         raise KitError("no pack has a case space (features/<pack>/case_space.yaml) to fuzz")
     pack = packs[0]
@@ -372,7 +382,9 @@ def fuzz_command(
             engine, oracle, pack, cases=cases, seed=seed, progress=_progress_line(cases)
         )
         for finding in result.findings.values():
-            if finding.kind[0] != "contract":
+            # Not without an oracle's decision to expect, nor for a case id the engine does not
+            # echo: no step of a policy pack grades the id (the contract pack's CON-ECHO-ID does).
+            if finding.oracle_decision and finding.kind[0] != "case_id":
                 shrink(engine, oracle, pack, finding, seed)
     finally:
         for adapter_opened in opened:

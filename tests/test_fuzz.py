@@ -5,6 +5,7 @@ against and passes the reference once pasted into a feature."""
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -151,3 +152,17 @@ def test_exit_codes(arguments: tuple[str, ...], code: int) -> None:
     if code == 2:
         assert len(done.err.strip().splitlines()) == 1, done.err
         assert "Traceback" not in done.err
+
+
+def test_without_hypothesis_the_command_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from policy_conformance.cli import main
+
+    # A module set to None in sys.modules cannot be imported: as if the extra were not installed.
+    monkeypatch.setitem(sys.modules, "hypothesis", None)
+    assert main(["fuzz", "--adapter", REFERENCE, "--cases", "5"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == (
+        "conformance: error: conformance fuzz needs Hypothesis: install policy-conformance[fuzz]"
+    )
