@@ -14,9 +14,9 @@ import json
 import random
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policy_conformance.adapters import (
     AdapterOptions,
@@ -31,6 +31,9 @@ from .errors import KitError
 from .grading import differing_field
 from .packs import Invariant, Pack, check_clause_ids, load_packs
 from .results import EXIT_CONFORMANT, EXIT_ERRORED, EXIT_FAILED, EXIT_UNREACHABLE
+
+if TYPE_CHECKING:  # Hypothesis, behind the strategies, is imported only when a search runs
+    from .strategies import Request
 
 __all__ = ["Finding", "FuzzResult", "Violation", "fuzz_command", "search"]
 
@@ -50,7 +53,7 @@ class Finding:
 
     kind: Kind
     count: int
-    request: Any
+    request: Request
     case: Case
     engine_answer: Any
     oracle_decision: Decision
@@ -80,10 +83,6 @@ class FuzzResult:
         if self.findings or self.violations:
             return EXIT_FAILED
         return EXIT_ERRORED if self.errored else EXIT_CONFORMANT
-
-
-def _outcome(answer: Any) -> str:
-    return answer["outcome"] if isinstance(answer, dict) else str(answer)
 
 
 def _compare(
@@ -173,7 +172,7 @@ def _check_one_invariant(
 
 
 def _record(
-    result: FuzzResult, kind: Kind, request: Any, case: Case, answer: Any, expected: Decision
+    result: FuzzResult, kind: Kind, request: Request, case: Case, answer: Any, expected: Decision
 ) -> None:
     if kind in result.findings:
         result.findings[kind].count += 1
@@ -203,7 +202,7 @@ def shrink(
 
     from .strategies import case_space, requests
 
-    def same_kind(request: Any) -> bool:
+    def same_kind(request: Request) -> bool:
         try:
             kind, _, _ = _compare(engine, oracle, request.case("fuzz-shrinking"))
         except (EngineError, ContractViolation):
@@ -243,11 +242,7 @@ def shrink(
     finding.scenario = scenario_text(request, expected, finding.clause, title, applies=applies)
 
 
-def _fewer_steps(request: Any, same_kind: Callable[[Any], bool]) -> Any:
-    from dataclasses import replace
-
-    from .errors import KitError as _KitError
-
+def _fewer_steps(request: Request, same_kind: Callable[[Request], bool]) -> Request:
     current = request
     changed = True
     while changed:
@@ -256,7 +251,7 @@ def _fewer_steps(request: Any, same_kind: Callable[[Any], bool]) -> Any:
             candidate = replace(current, steps=current.steps[:index] + current.steps[index + 1 :])
             try:
                 keeps = same_kind(candidate)
-            except _KitError:
+            except KitError:  # without that step, a later one no longer makes a valid case
                 keeps = False
             if keeps:
                 current, changed = candidate, True
