@@ -195,7 +195,8 @@ def shrink(
     """Replace the finding's case by a minimal one of the same kind, and write its scenario.
 
     Hypothesis searches and shrinks towards the first fixture and fewer steps; when its budget
-    finds no case of this kind, the case found by the search is shrunk step by step instead.
+    finds no case of this kind, the case found by the search is shrunk instead. Either way, every
+    step left that the disagreement does not need is then dropped.
     """
     from hypothesis import HealthCheck, Phase, find, settings
     from hypothesis.errors import NoSuchExample, Unsatisfiable
@@ -224,7 +225,9 @@ def shrink(
             random=random.Random(seed),  # noqa: S311 - reproducible, not a secret
         )
     except (NoSuchExample, Unsatisfiable):
-        request = _fewer_steps(finding.request, same_kind)
+        request = finding.request
+    # Hypothesis stops at its budget; a step or extra that still changes nothing is dropped.
+    request = _fewer_steps(request, same_kind)
     case = request.case(f"fuzz-{seed}-minimal")
     try:
         _, answer, expected = _compare(engine, oracle, case)
@@ -243,12 +246,19 @@ def shrink(
 
 
 def _fewer_steps(request: Request, same_kind: Callable[[Request], bool]) -> Request:
+    """``request`` without every step and extra whose removal keeps the kind of disagreement."""
     current = request
     changed = True
     while changed:
         changed = False
-        for index in range(len(current.steps)):
-            candidate = replace(current, steps=current.steps[:index] + current.steps[index + 1 :])
+        candidates = [
+            replace(current, steps=current.steps[:i] + current.steps[i + 1 :])
+            for i in range(len(current.steps))
+        ] + [
+            replace(current, extras=current.extras[:i] + current.extras[i + 1 :])
+            for i in range(len(current.extras))
+        ]
+        for candidate in candidates:
             try:
                 keeps = same_kind(candidate)
             except KitError:  # without that step, a later one no longer makes a valid case
