@@ -30,6 +30,7 @@ __all__ = [
     "SUPPORTED_PYTEST_BDD",
     "GherkinParseError",
     "StepDefinition",
+    "given_step",
     "parse_feature_text",
     "register_while_binding",
     "step_definitions",
@@ -84,6 +85,21 @@ def step_definitions(modules: Iterable[str]) -> list[StepDefinition]:
     for module in modules:
         importlib.import_module(module)
     return list(step_function_context_registry.values())
+
+
+def given_step(modules: Iterable[str], text: str) -> tuple[Any, dict[str, Any]] | None:
+    """The Given step function that ``text`` binds to among ``modules``, with its arguments.
+
+    ``None`` when no Given step matches. ``conformance fuzz`` builds a case by running the very
+    steps it prints, so that a scenario it writes sends the case it found.
+    """
+    for definition in step_definitions(modules):
+        if definition.type == "given" and definition.parser.is_matching(text):
+            arguments = dict(definition.parser.parse_arguments(text) or {})
+            for name, convert in definition.converters.items():
+                arguments[name] = convert(arguments[name])
+            return definition.step_func, arguments
+    return None
 
 
 def template_of(item: pytest.Item) -> Any | None:

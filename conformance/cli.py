@@ -1,4 +1,4 @@
-"""The ``conformance`` command: run, lint, summary, html, docs and serve-reference.
+"""The ``conformance`` command: run, lint, fuzz, summary, html, docs, compare and serve-reference.
 
 Errors go to stderr as one line, results to stdout; a closed stdout (``| head -1``) ends the
 command quietly.
@@ -125,6 +125,22 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("old", type=Path, metavar="OLD.json")
     compare.add_argument("new", type=Path, metavar="NEW.json")
 
+    fuzz = commands.add_parser(
+        "fuzz",
+        help="search generated cases for disagreements with an oracle and broken invariants",
+        description="Send generated cases to an engine and to an oracle (the reference engine "
+        "unless --against says otherwise), and check the pack's invariants. Exits 0 when "
+        "nothing is found, 1 on a disagreement or a broken invariant, 2 on a usage error, 3 "
+        "when an engine is unreachable, 4 when only engine errors were met.",
+        allow_abbrev=False,
+    )
+    fuzz.add_argument("--adapter", required=True, metavar="SPEC")
+    fuzz.add_argument("--against", default="reference", metavar="SPEC")
+    fuzz.add_argument("--cases", type=int, default=1000, metavar="N")
+    fuzz.add_argument("--seed", type=int, default=None, metavar="S")
+    fuzz.add_argument("--report", type=Path, default=None, metavar="PATH")
+    fuzz.add_argument("--engine-timeout", type=float, default=30.0, metavar="SECONDS")
+
     serve = commands.add_parser(
         "serve-reference", help="serve the reference engine over HTTP", allow_abbrev=False
     )
@@ -158,6 +174,17 @@ def _command(arguments: list[str]) -> int:
             return run(parsed, arguments[arguments.index("run") + 1 :])
         if parsed.command == "lint":
             return lint_command()
+        if parsed.command == "fuzz":
+            from .fuzz import fuzz_command
+
+            return fuzz_command(
+                parsed.adapter,
+                parsed.against,
+                parsed.cases,
+                parsed.seed,
+                parsed.report,
+                parsed.engine_timeout,
+            )
         if parsed.command == "summary":
             return summary_command(parsed.report)
         if parsed.command == "html":

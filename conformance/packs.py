@@ -27,6 +27,7 @@ from .errors import KitError
 __all__ = [
     "Clause",
     "Fixture",
+    "Invariant",
     "Pack",
     "Problem",
     "Reading",
@@ -81,6 +82,15 @@ class Reading:
 
 
 @dataclass(frozen=True)
+class Invariant:
+    """A relation between two cases that every correct engine keeps, and its clause."""
+
+    id: str
+    clause: str
+    sentence: str
+
+
+@dataclass(frozen=True)
 class Pack:
     id: str
     kind: str
@@ -89,6 +99,7 @@ class Pack:
     clauses: dict[str, Clause]
     readings: dict[str, Reading] = field(default_factory=dict)
     policy: dict[str, Any] | None = None
+    invariants: dict[str, Invariant] = field(default_factory=dict)
 
     @property
     def features(self) -> list[Path]:
@@ -231,6 +242,15 @@ def _pack_from(path: Path, data: Any) -> tuple[Pack | None, list[Problem]]:
             reading=entry["reading"],
             why=entry["why"],
         )
+    invariants: dict[str, Invariant] = {}
+    for entry in data.get("invariants", []):
+        if entry["clause"] not in clauses:
+            problems.append(
+                Problem(path, f"invariant {entry['id']} names unknown clause {entry['clause']}")
+            )
+        invariants[entry["id"]] = Invariant(
+            id=entry["id"], clause=entry["clause"], sentence=" ".join(entry["sentence"].split())
+        )
     if info["id"] != path.parent.name:
         problems.append(Problem(path, f"pack id {info['id']!r} differs from its folder's name"))
     pack = Pack(
@@ -241,6 +261,7 @@ def _pack_from(path: Path, data: Any) -> tuple[Pack | None, list[Problem]]:
         clauses=clauses,
         readings=readings,
         policy=info.get("policy"),
+        invariants=invariants,
     )
     return pack, problems
 

@@ -18,6 +18,7 @@ import pytest
 from pytest_bdd import parsers, then, when
 
 from policy_conformance.boundary import CheckedEngine
+from policy_conformance.grading import graded
 
 from .language import DETERMINATIONS, MISSING_FACTS, OUTCOMES, phrase_list, term
 
@@ -30,20 +31,6 @@ def fail(what: str, expected: object, actual: object, decision: Decision) -> Non
         f"{what}: expected {expected!r}, engine answered {actual!r}\n"
         f"decision for case {decision.get('case_id')!r}: {json.dumps(decision, sort_keys=True)}"
     )
-
-
-def graded(decision: Decision) -> dict[str, Any]:
-    """The fields the kit grades, in a form that compares equal when they agree.
-
-    The rationale and extensions are free text for people; the case id is compared on its own.
-    """
-    return {
-        "policy": decision["policy"],
-        "outcome": decision["outcome"],
-        "determination": decision.get("determination"),
-        "clauses": sorted(decision["clauses"]),
-        "missing_facts": sorted(decision.get("missing_facts", [])),
-    }
 
 
 def reordered(value: Any) -> Any:
