@@ -1,4 +1,5 @@
-"""The ``conformance`` command: ``run``, ``lint``, ``summary`` and ``serve-reference``.
+"""The ``conformance`` command: ``run``, ``lint``, ``summary``, ``mutants`` and
+``serve-reference``.
 
 Errors go to stderr as one line, results to stdout; a closed stdout (``| head -1``) ends the
 command quietly.
@@ -103,6 +104,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     summary.add_argument("report", type=Path, metavar="REPORT.json")
 
+    mutants = commands.add_parser(
+        "mutants",
+        help="run the suite against every deliberately wrong engine and print the kill matrix",
+        allow_abbrev=False,
+    )
+    mutants.add_argument(
+        "--gallery",
+        default="policy_conformance.reference.mutants",
+        metavar="MODULE",
+        help="module whose MUTANTS maps each wrong engine to the clause it breaks",
+    )
+    mutants.add_argument(
+        "--mutant", action="append", default=[], metavar="NAME", help="run only this mutant"
+    )
+    mutants.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
+    mutants.add_argument("--report", type=Path, metavar="PATH", help="write the matrix as JSON")
+
     serve = commands.add_parser(
         "serve-reference", help="serve the reference engine over HTTP", allow_abbrev=False
     )
@@ -138,6 +156,8 @@ def _command(arguments: list[str]) -> int:
             return lint_command()
         if parsed.command == "summary":
             return summary_command(parsed.report)
+        if parsed.command == "mutants":
+            return mutants_command(parsed)
         return serve_reference(parsed.host, parsed.port)
     except KitError as exc:
         print(f"conformance: error: {exc}", file=sys.stderr)
@@ -176,6 +196,14 @@ def summary_command(path: Path) -> int:
         ) from None
     sys.stdout.write(text)
     return 0
+
+
+def mutants_command(parsed: argparse.Namespace) -> int:
+    from .mutants import mutants_command as run_gallery
+    from .packs import load_packs
+
+    clauses = [cid for pack in load_packs() for cid in pack.clauses]
+    return run_gallery(parsed.gallery, parsed.mutant, parsed.jobs, parsed.report, clauses)
 
 
 def serve_reference(host: str, port: int) -> int:

@@ -18,7 +18,10 @@ pytestmark = pytest.mark.slow
 
 def test_wrong_engine_exits_1_with_expected_and_actual(tmp_path: Path) -> None:
     run = conformance(
-        "run", "--adapter", "python:tests.engines.wrong:accepts_nccn_2b", report=tmp_path / "r.json"
+        "run",
+        "--adapter",
+        "python:policy_conformance.reference.mutants:accepts_nccn_2b",
+        report=tmp_path / "r.json",
     )
     assert run.code == 1
     assert run.verdict("INO-COMPENDIA") == "nonconformant"
@@ -33,7 +36,7 @@ def test_invalid_decision_fails_with_the_schema_path(tmp_path: Path) -> None:
     run = conformance(
         "run",
         "--adapter",
-        "python:tests.engines.wrong:invalid_decision",
+        "python:policy_conformance.reference.mutants:invalid_decision",
         "--clause",
         "CON-VALID-DECISION",
         report=tmp_path / "r.json",
@@ -73,7 +76,10 @@ def test_clause_filter_runs_only_that_clause(tmp_path: Path) -> None:
 def test_junit_xml_is_written_for_ci(tmp_path: Path) -> None:
     junit = tmp_path / "junit.xml"
     run = conformance(
-        "run", "--adapter", "python:tests.engines.wrong:ignores_code_dates", f"--junitxml={junit}"
+        "run",
+        "--adapter",
+        "python:policy_conformance.reference.mutants:ignores_code_dates",
+        f"--junitxml={junit}",
     )
     assert run.code == 1
     root = ET.parse(junit).getroot()  # noqa: S314 -- pytest wrote this file for this test
@@ -163,7 +169,9 @@ def test_malformed_kit_files_exit_2_naming_the_file(
 
 def test_report_is_valid_json_even_when_the_run_fails(tmp_path: Path) -> None:
     report = tmp_path / "r.json"
-    conformance("run", "--adapter", "python:tests.engines.wrong:flaky", report=report)
+    conformance(
+        "run", "--adapter", "python:policy_conformance.reference.mutants:flaky", report=report
+    )
     loaded = json.loads(report.read_text())
     assert loaded["conformant"] is False
     assert loaded["exit_code"] == 1
@@ -174,7 +182,7 @@ def test_a_baseline_of_known_failures_gates_on_new_failures_only(tmp_path: Path)
     first = conformance(
         "run",
         "--adapter",
-        "python:tests.engines.wrong:accepts_nccn_2b",
+        "python:policy_conformance.reference.mutants:accepts_nccn_2b",
         "--write-baseline",
         str(baseline),
     )
@@ -185,7 +193,7 @@ def test_a_baseline_of_known_failures_gates_on_new_failures_only(tmp_path: Path)
     same = conformance(
         "run",
         "--adapter",
-        "python:tests.engines.wrong:accepts_nccn_2b",
+        "python:policy_conformance.reference.mutants:accepts_nccn_2b",
         "--baseline",
         str(baseline),
         report=tmp_path / "same.json",
@@ -198,7 +206,7 @@ def test_a_baseline_of_known_failures_gates_on_new_failures_only(tmp_path: Path)
     worse = conformance(
         "run",
         "--adapter",
-        "python:tests.engines.wrong:accepts_drugdex_iib",
+        "python:policy_conformance.reference.mutants:accepts_drugdex_iib",
         "--baseline",
         str(baseline),
     )
@@ -225,7 +233,7 @@ def test_markdown_summary_for_the_payer(tmp_path: Path) -> None:
     run = conformance(
         "run",
         "--adapter",
-        "python:tests.engines.wrong:ignores_lineage",
+        "python:policy_conformance.reference.mutants:ignores_lineage",
         "--summary",
         str(summary),
         report=report,
