@@ -125,7 +125,7 @@ MUTANTS: Final[dict[str, str]] = {
     "accepts_lexi_b": "INO-COMPENDIA",
     "nccn_only": "INO-COMPENDIA",
     "nccn_1_not_strong": "INO-COMPENDIA",
-    "letter_as_compendium": "INO-COMPENDIA",
+    "letter_as_compendium": "INO-RECORDS",
     "misses_j9999": "INO-CODES",
     "misses_s_codes": "INO-CODES",
     "brand_name_unmatched": "INO-CODES",
@@ -133,7 +133,7 @@ MUTANTS: Final[dict[str, str]] = {
     "decides_other_policies": "INO-CODES",
     "j9229_from_the_second_day": "INO-CODE-DATES",
     "c9028_through_new_year": "INO-CODE-DATES",
-    "cites_code_dates_for_any_code": "INO-CODE-DATES",
+    "cites_code_dates_for_any_code": "INO-CODES",
     "benefit_unstated_as_no": "INO-RECORDS",
     "lineage_unstated_as_other": "INO-RECORDS",
     "compendia_unstated_as_none": "INO-RECORDS",
@@ -624,7 +624,7 @@ def nccn_1_not_strong(case: Case) -> Decision:
 
 
 def letter_as_compendium(case: Case) -> Decision:
-    """INO-COMPENDIA: takes a letter of support as strong compendium support."""
+    """INO-RECORDS: takes a letter of support as strong compendium support."""
 
     def edit(c: Case) -> None:
         if any(doc["kind"] == "letter-of-support" for doc in c.get("documentation", [])):
@@ -697,7 +697,7 @@ def c9028_through_new_year(case: Case) -> Decision:
 
 
 def cites_code_dates_for_any_code(case: Case) -> Decision:
-    """INO-CODE-DATES: cites the code-date clause whenever the codes put a request outside."""
+    """INO-CODES: cites the code-date clause too when no billed code has a date window."""
     decision = decide(case)
     if _is_decision(decision) and decision["outcome"] == "not-applicable":
         decision["clauses"] = ["INO-CODES", "INO-CODE-DATES"]
