@@ -1,5 +1,5 @@
-"""The ``conformance`` command: ``run``, ``lint``, ``summary``, ``mutants`` and
-``serve-reference``.
+"""The ``conformance`` command: ``run``, ``lint``, ``summary``, ``mutants``, ``export``, ``replay``
+and ``serve-reference``.
 
 Errors go to stderr as one line, results to stdout; a closed stdout (``| head -1``) ends the
 command quietly.
@@ -121,6 +121,23 @@ def _parser() -> argparse.ArgumentParser:
     mutants.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
     mutants.add_argument("--report", type=Path, metavar="PATH", help="write the matrix as JSON")
 
+    export = commands.add_parser(
+        "export",
+        help="write every scenario as data: one JSON corpus file per pack",
+        allow_abbrev=False,
+    )
+    export.add_argument("--out", type=Path, default=Path("."), metavar="DIR")
+
+    replay = commands.add_parser(
+        "replay",
+        help="replay corpus files written by export against an engine, without pytest-bdd",
+        allow_abbrev=False,
+    )
+    replay.add_argument("corpus", type=Path, nargs="+", metavar="FILE.corpus.json")
+    replay.add_argument("--adapter", default="reference", metavar="SPEC")
+    replay.add_argument("--engine-timeout", type=float, default=30.0, metavar="S")
+    replay.add_argument("--connect-timeout", type=float, default=5.0, metavar="S")
+
     serve = commands.add_parser(
         "serve-reference", help="serve the reference engine over HTTP", allow_abbrev=False
     )
@@ -158,6 +175,14 @@ def _command(arguments: list[str]) -> int:
             return summary_command(parsed.report)
         if parsed.command == "mutants":
             return mutants_command(parsed)
+        if parsed.command == "export":
+            return export_command(parsed.out)
+        if parsed.command == "replay":
+            from .corpus import replay_corpus
+
+            return replay_corpus(
+                parsed.corpus, parsed.adapter, parsed.engine_timeout, parsed.connect_timeout
+            )
         return serve_reference(parsed.host, parsed.port)
     except KitError as exc:
         print(f"conformance: error: {exc}", file=sys.stderr)
@@ -204,6 +229,18 @@ def mutants_command(parsed: argparse.Namespace) -> int:
 
     clauses = [cid for pack in load_packs() for cid in pack.clauses]
     return run_gallery(parsed.gallery, parsed.mutant, parsed.jobs, parsed.report, clauses)
+
+
+def export_command(out: Path) -> int:
+    from .corpus import export_corpus
+
+    for path in export_corpus(out):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        print(
+            f"{path}: {len(document['scenarios'])} scenarios"
+            + (f", {len(document['left_out'])} left out" if document["left_out"] else "")
+        )
+    return 0
 
 
 def serve_reference(host: str, port: int) -> int:
