@@ -142,7 +142,7 @@ def test_co_reaches_pytest_and_opens_no_engine() -> None:
         "run", "--co", "--clause", "INO-CODE-DATES", "--adapter", "python:no_such_module:x"
     )
     assert run.code == 0, run.err
-    assert "8/141 tests collected" in run.out
+    assert "10/146 tests collected" in run.out
 
 
 @pytest.mark.slow
