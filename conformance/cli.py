@@ -1,4 +1,4 @@
-"""The ``conformance`` command: run, lint, fuzz, summary, html, docs, compare and serve-reference.
+"""The ``conformance`` command and its subcommands (``conformance --help`` lists them).
 
 Errors go to stderr as one line, results to stdout; a closed stdout (``| head -1``) ends the
 command quietly.
@@ -7,6 +7,7 @@ command quietly.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -15,7 +16,7 @@ from typing import Any, NoReturn
 
 from . import __version__
 from .errors import KitError
-from .options import declare
+from .options import declare, seconds
 from .results import (
     EXIT_CONFORMANT,
     EXIT_ERRORED,
@@ -139,7 +140,41 @@ def _parser() -> argparse.ArgumentParser:
     fuzz.add_argument("--cases", type=int, default=1000, metavar="N")
     fuzz.add_argument("--seed", type=int, default=None, metavar="S")
     fuzz.add_argument("--report", type=Path, default=None, metavar="PATH")
-    fuzz.add_argument("--engine-timeout", type=float, default=30.0, metavar="SECONDS")
+    fuzz.add_argument("--engine-timeout", type=seconds, default=30.0, metavar="SECONDS")
+
+    mutants = commands.add_parser(
+        "mutants",
+        help="run the suite against every deliberately wrong engine and print the kill matrix",
+        allow_abbrev=False,
+    )
+    mutants.add_argument(
+        "--gallery",
+        default="policy_conformance.reference.mutants",
+        metavar="MODULE",
+        help="module whose MUTANTS maps each wrong engine to the clause it breaks",
+    )
+    mutants.add_argument(
+        "--mutant", action="append", default=[], metavar="NAME", help="run only this mutant"
+    )
+    mutants.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
+    mutants.add_argument("--report", type=Path, metavar="PATH", help="write the matrix as JSON")
+
+    export = commands.add_parser(
+        "export",
+        help="write every scenario as data: one JSON corpus file per pack",
+        allow_abbrev=False,
+    )
+    export.add_argument("--out", type=Path, default=Path("."), metavar="DIR")
+
+    replay = commands.add_parser(
+        "replay",
+        help="replay corpus files written by export against an engine, without pytest-bdd",
+        allow_abbrev=False,
+    )
+    replay.add_argument("corpus", type=Path, nargs="+", metavar="FILE.corpus.json")
+    replay.add_argument("--adapter", default="reference", metavar="SPEC")
+    replay.add_argument("--engine-timeout", type=seconds, default=30.0, metavar="S")
+    replay.add_argument("--connect-timeout", type=seconds, default=5.0, metavar="S")
 
     serve = commands.add_parser(
         "serve-reference", help="serve the reference engine over HTTP", allow_abbrev=False
@@ -193,6 +228,16 @@ def _command(arguments: list[str]) -> int:
             return docs_command(parsed.out)
         if parsed.command == "compare":
             return compare_command(parsed.old, parsed.new)
+        if parsed.command == "mutants":
+            return mutants_command(parsed)
+        if parsed.command == "export":
+            return export_command(parsed.out)
+        if parsed.command == "replay":
+            from .corpus import replay_corpus
+
+            return replay_corpus(
+                parsed.corpus, parsed.adapter, parsed.engine_timeout, parsed.connect_timeout
+            )
         return serve_reference(parsed.host, parsed.port)
     except KitError as exc:
         print(f"conformance: error: {exc}", file=sys.stderr)
@@ -257,6 +302,26 @@ def compare_command(old: Path, new: Path) -> int:
     for line in lines:
         print(line)
     return 1 if regressed else 0
+
+
+def mutants_command(parsed: argparse.Namespace) -> int:
+    from .mutants import mutants_command as run_gallery
+    from .packs import load_packs
+
+    clauses = [cid for pack in load_packs() for cid in pack.clauses]
+    return run_gallery(parsed.gallery, parsed.mutant, parsed.jobs, parsed.report, clauses)
+
+
+def export_command(out: Path) -> int:
+    from .corpus import export_corpus
+
+    for path in export_corpus(out):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        print(
+            f"{path}: {len(document['scenarios'])} scenarios"
+            + (f", {len(document['left_out'])} left out" if document["left_out"] else "")
+        )
+    return 0
 
 
 def serve_reference(host: str, port: int) -> int:

@@ -11,6 +11,7 @@ another case id; a decision that differs in a graded field fails CON-DETERMINIST
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -18,7 +19,8 @@ import pytest
 from pytest_bdd import parsers, then, when
 
 from policy_conformance.boundary import CheckedEngine
-from policy_conformance.grading import graded
+from policy_conformance.corpus import EXPECTED, SENT
+from policy_conformance.grading import graded, mismatch, reordered, repeat_case_id
 
 from .language import DETERMINATIONS, MISSING_FACTS, OUTCOMES, phrase_list, term
 
@@ -33,13 +35,19 @@ def fail(what: str, expected: object, actual: object, decision: Decision) -> Non
     )
 
 
-def reordered(value: Any) -> Any:
-    """The same JSON value with the keys of every object in reverse order."""
-    if isinstance(value, dict):
-        return {key: reordered(value[key]) for key in reversed(list(value))}
-    if isinstance(value, list):
-        return [reordered(item) for item in value]
-    return value
+def expect(
+    request: pytest.FixtureRequest, field: str, expected: Any, kind: str, body: Decision
+) -> None:
+    """Grade one field of the answer, and note the expectation for ``conformance export``."""
+    request.node.stash.setdefault(EXPECTED, {})[field] = expected
+    wrong = mismatch(field, expected, kind, body)
+    if wrong is not None:
+        fail(wrong.what, wrong.expected, wrong.actual, body)
+
+
+def sent(request: pytest.FixtureRequest, how: str, case: Case) -> None:
+    """Note the case as the engine gets it, for ``conformance export``."""
+    request.node.stash[SENT] = (how, copy.deepcopy(case))
 
 
 def check_repeatable(request: pytest.FixtureRequest, decisions: list[Decision]) -> None:
@@ -54,43 +62,36 @@ def check_repeatable(request: pytest.FixtureRequest, decisions: list[Decision]) 
 
 @when("the engine decides the request", target_fixture="decision")
 def _(engine: CheckedEngine, case: Case, request: pytest.FixtureRequest) -> Decision:
+    sent(request, "decide", case)
     decision = engine.decide(case)
     shuffled = reordered(case)
-    shuffled["case_id"] = f"{case['case_id']}.again"
+    shuffled["case_id"] = repeat_case_id(case["case_id"])
     check_repeatable(request, [decision, engine.decide(case), engine.decide(shuffled)])
     return decision
 
 
 @then(parsers.parse("the request is {outcome}"))
-def _(decision: Decision, outcome: str) -> None:
-    expected = term(OUTCOMES, outcome, "outcome")
-    if decision["outcome"] != expected:
-        fail("outcome", expected, decision["outcome"], decision)
+def _(decision: Decision, outcome: str, request: pytest.FixtureRequest) -> None:
+    expect(request, "outcome", term(OUTCOMES, outcome, "outcome"), "decision", decision)
 
 
 @then(parsers.parse("the determination is {determination}"))
-def _(decision: Decision, determination: str) -> None:
+def _(decision: Decision, determination: str, request: pytest.FixtureRequest) -> None:
     expected = term(DETERMINATIONS, determination, "determination")
-    if decision.get("determination") != expected:
-        fail("determination", expected, decision.get("determination"), decision)
+    expect(request, "determination", expected, "decision", decision)
 
 
 @then("no determination is made")
-def _(decision: Decision) -> None:
-    if "determination" in decision:
-        fail("determination", None, decision["determination"], decision)
+def _(decision: Decision, request: pytest.FixtureRequest) -> None:
+    expect(request, "determination", None, "decision", decision)
 
 
 @then(parsers.re(r"the decision rests on clauses? (?P<clauses>.+)"))
-def _(decision: Decision, clauses: str) -> None:
-    expected = sorted(phrase_list(clauses))
-    if sorted(decision["clauses"]) != expected:
-        fail("clauses cited (exactly)", expected, sorted(decision["clauses"]), decision)
+def _(decision: Decision, clauses: str, request: pytest.FixtureRequest) -> None:
+    expect(request, "clauses", sorted(phrase_list(clauses)), "decision", decision)
 
 
 @then(parsers.parse("the missing facts are {facts}"))
-def _(decision: Decision, facts: str) -> None:
+def _(decision: Decision, facts: str, request: pytest.FixtureRequest) -> None:
     expected = sorted(term(MISSING_FACTS, f, "missing fact") for f in phrase_list(facts))
-    actual = sorted(decision.get("missing_facts", []))
-    if actual != expected:
-        fail("missing facts", expected, actual, decision)
+    expect(request, "missing_facts", expected, "decision", decision)

@@ -9,35 +9,19 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-KIT_ROOT = Path(__file__).resolve().parent.parent
+from policy_conformance.mutants import child_environment
 
-#: The distributions whose pytest plugins a run of the kit needs; every other installed plugin
-#: (schemathesis, hypothesis, xdist, ...) is kept out of the kit's child runs, where loading them
-#: would cost more than the run itself.
-RUN_PLUGIN_DISTRIBUTIONS = ("pytest-bdd", "policy-conformance")
+KIT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @cache
 def run_environment() -> dict[str, str]:
     """The environment of a child run: only the kit's own pytest plugins, named explicitly."""
-    plugins = sorted(
-        point.value
-        for point in entry_points(group="pytest11")
-        if point.dist is not None and point.dist.name in RUN_PLUGIN_DISTRIBUTIONS
-    )
-    assert len(plugins) == len(RUN_PLUGIN_DISTRIBUTIONS), plugins
-    # The caller's own pytest and kit settings stay out of a child run; a test passes its own.
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PYTEST_", "CONFORMANCE_"))
-    }
-    environment["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    environment["PYTEST_ADDOPTS"] = " ".join(f"-p {plugin}" for plugin in plugins)
+    environment = child_environment()
+    assert len(environment["PYTEST_ADDOPTS"].split(" -p ")) == 2, environment["PYTEST_ADDOPTS"]
     return environment
 
 

@@ -141,15 +141,15 @@ def test_co_reaches_pytest_and_opens_no_engine() -> None:
         "run", "--co", "--clause", "INO-CODE-DATES", "--adapter", "python:no_such_module:x"
     )
     assert run.code == 0, run.err
-    assert "8/141 tests collected" in run.out
+    assert "10/146 tests collected" in run.out
 
 
 @pytest.mark.slow
 def test_the_environment_names_the_engine_for_run_too() -> None:
-    wrong = {"CONFORMANCE_ADAPTER": "python:tests.engines.wrong:accepts_nccn_2b"}
+    wrong = {"CONFORMANCE_ADAPTER": "python:policy_conformance.reference.mutants:accepts_nccn_2b"}
     run = conformance("run", "--clause", "INO-COMPENDIA", env=wrong)
     assert run.code == 1, run.err
-    assert "via python:tests.engines.wrong:accepts_nccn_2b" in run.out
+    assert "via python:policy_conformance.reference.mutants:accepts_nccn_2b" in run.out
     # The command line still wins over the environment.
     run = conformance("run", "--clause", "INO-COMPENDIA", "--adapter", "reference", env=wrong)
     assert run.code == 0, run.err
@@ -202,7 +202,7 @@ def test_the_run_waits_for_an_engine_that_starts_late() -> None:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=10)
     assert run.returncode == 0, out[-2000:] + err
-    assert "8 passed" in out
+    assert "10 passed" in out
 
 
 @pytest.mark.slow
@@ -298,7 +298,7 @@ def test_a_vendor_runs_the_scenarios_in_their_own_pytest(tmp_path: Path) -> None
         "--pyargs",
         "policy_conformance.suite",
         "--conformance-adapter",
-        "python:tests.engines.wrong:accepts_nccn_2b",
+        "python:policy_conformance.reference.mutants:accepts_nccn_2b",
         "--conformance-clause",
         "INO-COMPENDIA",
         path=KIT_ROOT,

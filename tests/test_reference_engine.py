@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from policy_conformance import contract, reference
 from policy_conformance.reference import ReferenceEngine, decide, metadata
+from policy_conformance.reference import mutants as wrong
 from policy_conformance.reference.rules import CLAUSE_ORDER, MISSING_FACT_ORDER
-from tests.engines import wrong
 from tests.test_kit_rules import _imports
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -850,18 +850,67 @@ WRONG_CASES: dict[str, Callable[[], Any]] = {
     "flaky": lambda: make_case(case_id="flaky-unit-test"),
     "wrong_policy_version": make_case,
     "cites_unknown_clause": make_case,
+    "relapsed_only": lambda: make_case(
+        {**RR_BALL, "disease_status": "refractory"},
+        {"fda_labeling": OFF_LABEL, "compendia": []},
+        diagnosis=["C91.00"],
+    ),
+    "remission_counts_as_relapsed": lambda: make_case(
+        {**RR_BALL, "disease_status": "in-remission"},
+        {"fda_labeling": OFF_LABEL, "compendia": []},
+        diagnosis=["C91.01"],
+    ),
+    "noncancer_not_medically_necessary": lambda: make_case(NOT_CANCER),
+    "accepts_lexi_b": lambda: make_case(
+        CANCER_OTHER,
+        {"fda_labeling": OFF_LABEL, "compendia": [{"compendium": "lexi-drugs", "rating": "B"}]},
+    ),
+    "nccn_only": lambda: make_case(
+        CANCER_OTHER,
+        {"fda_labeling": OFF_LABEL, "compendia": [{"compendium": "lexi-drugs", "rating": "A"}]},
+    ),
+    "nccn_1_not_strong": lambda: make_case(
+        CANCER_OTHER,
+        {"fda_labeling": OFF_LABEL, "compendia": [{"compendium": "nccn", "rating": "1"}]},
+    ),
+    "letter_as_compendium": lambda: make_case(
+        CANCER_OTHER,
+        {"fda_labeling": OFF_LABEL, "compendia": []},
+        documentation=[{"kind": "letter-of-support"}],
+    ),
+    "misses_j9999": lambda: make_case(codes=["J9999"]),
+    "misses_s_codes": lambda: make_case(codes=["S0353"]),
+    "brand_name_unmatched": lambda: make_case(drug="besponsa"),
+    "stem_name_unmatched": lambda: make_case(drug="inotuzumab"),
+    "decides_other_policies": lambda: {**make_case(), "policy_id": "blinatumomab_blincyto"},
+    "j9229_from_the_second_day": lambda: make_case(date_of_service="2019-01-01"),
+    "c9028_through_new_year": lambda: make_case(date_of_service="2019-01-01", codes=["C9028"]),
+    "cites_code_dates_for_any_code": lambda: make_case(codes=["J9039"]),
+    "benefit_unstated_as_no": lambda: make_case(
+        CANCER_OTHER, {"fda_labeling": {"within_label": True}, "compendia": []}
+    ),
+    "lineage_unstated_as_other": lambda: make_case(
+        {"cancer": True, "disease": ALL, "disease_status": "relapsed"},
+        {"fda_labeling": OFF_LABEL, "compendia": []},
+    ),
+    "compendia_unstated_as_none": lambda: make_case(CANCER_OTHER, {"fda_labeling": OFF_LABEL}),
+    "pends_for_moot_compendia": make_case,
+    "missing_facts_in_snake_case": lambda: make_case(
+        {"cancer": True, "disease": ALL, "lineage": "b-cell-precursor"},
+        {"fda_labeling": OFF_LABEL, "compendia": []},
+    ),
 }
 
 #: Fakes meant to break the contract itself rather than a policy clause.
-CONTRACT_BREAKERS = {"drops_case_id", "invalid_decision"}
+CONTRACT_BREAKERS = {"drops_case_id", "invalid_decision", "missing_facts_in_snake_case"}
 
 
 def test_every_wrong_engine_has_a_case_and_a_clause() -> None:
     contract_clauses = yaml.safe_load(CONTRACT_CATALOGUE.read_text(encoding="utf-8"))["clauses"]
     catalogue = set(CLAUSE_ORDER) | {clause["id"] for clause in contract_clauses}
-    assert set(WRONG_CASES) == set(wrong.WRONG_ENGINES)
-    assert set(wrong.__all__) == set(wrong.WRONG_ENGINES) | {"WRONG_ENGINES"}
-    for clause in wrong.WRONG_ENGINES.values():
+    assert set(WRONG_CASES) == set(wrong.MUTANTS)
+    assert set(wrong.__all__) == set(wrong.MUTANTS) | {"MUTANTS"}
+    for clause in wrong.MUTANTS.values():
         assert clause in catalogue, clause
 
 

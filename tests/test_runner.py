@@ -18,7 +18,10 @@ pytestmark = pytest.mark.slow
 
 def test_wrong_engine_exits_1_with_expected_and_actual(tmp_path: Path) -> None:
     run = conformance(
-        "run", "--adapter", "python:tests.engines.wrong:accepts_nccn_2b", report=tmp_path / "r.json"
+        "run",
+        "--adapter",
+        "python:policy_conformance.reference.mutants:accepts_nccn_2b",
+        report=tmp_path / "r.json",
     )
     assert run.code == 1
     assert run.verdict("INO-COMPENDIA") == "nonconformant"
@@ -33,7 +36,7 @@ def test_invalid_decision_fails_with_the_schema_path(tmp_path: Path) -> None:
     run = conformance(
         "run",
         "--adapter",
-        "python:tests.engines.wrong:invalid_decision",
+        "python:policy_conformance.reference.mutants:invalid_decision",
         "--clause",
         "CON-VALID-DECISION",
         report=tmp_path / "r.json",
@@ -53,7 +56,7 @@ def test_an_engine_that_breaks_on_some_cases_errors_them_and_keeps_the_rest(tmp_
     assert run.code == 4, run.out[-2000:]
     assert run.report is not None
     totals = run.report["totals"]
-    assert totals["failed"] == 0 and totals["errored"] == 36 and totals["passed"] == 105
+    assert totals["failed"] == 0 and totals["errored"] == 36 and totals["passed"] == 110
     assert run.verdict("INO-COMPENDIA") == "errored"
     assert run.verdict("INO-CODES") == "conformant"
     errored = [s for s in run.report["scenarios"] if s["outcome"] == "errored"]
@@ -73,7 +76,10 @@ def test_clause_filter_runs_only_that_clause(tmp_path: Path) -> None:
 def test_junit_xml_is_written_for_ci(tmp_path: Path) -> None:
     junit = tmp_path / "junit.xml"
     run = conformance(
-        "run", "--adapter", "python:tests.engines.wrong:ignores_code_dates", f"--junitxml={junit}"
+        "run",
+        "--adapter",
+        "python:policy_conformance.reference.mutants:ignores_code_dates",
+        f"--junitxml={junit}",
     )
     assert run.code == 1
     root = ET.parse(junit).getroot()  # noqa: S314 -- pytest wrote this file for this test
@@ -163,7 +169,9 @@ def test_malformed_kit_files_exit_2_naming_the_file(
 
 def test_report_is_valid_json_even_when_the_run_fails(tmp_path: Path) -> None:
     report = tmp_path / "r.json"
-    conformance("run", "--adapter", "python:tests.engines.wrong:flaky", report=report)
+    conformance(
+        "run", "--adapter", "python:policy_conformance.reference.mutants:flaky", report=report
+    )
     loaded = json.loads(report.read_text())
     assert loaded["conformant"] is False
     assert loaded["exit_code"] == 1
@@ -174,14 +182,14 @@ def test_markdown_summary_for_the_payer(tmp_path: Path) -> None:
     run = conformance(
         "run",
         "--adapter",
-        "python:tests.engines.wrong:ignores_lineage",
+        "python:policy_conformance.reference.mutants:ignores_lineage",
         "--summary",
         str(summary),
         report=report,
     )
     assert run.code == 1
     text = summary.read_text()
-    assert "**Not conformant** on 2 of 15 clauses run." in text
+    assert "**Not conformant** on 3 of 15 clauses run." in text
     assert "| `INO-RR-BALL` | When Inotuzumab (Besponsa) is covered |" in text
     assert "**adults-or-patients** (`INO-RR-BALL`)" in text
     assert "### Failed: Relapsed T-cell ALL is not the primary indication" in text

@@ -64,6 +64,33 @@ Feature: Which requests the policy governs
         | inotuzumab            |
         | Besponsa              |
 
+    @applies @reading:drug-names
+    Scenario Outline: A request for the policy's drug under another name is pended like any other
+      Given a request for an adult with relapsed ALL
+      And the drug requested is <name>
+      And the use is not within FDA labeling on the date of service
+      And no compendium lists the use
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the missing facts are lineage
+      And the decision rests on clause INO-RECORDS
+
+      Examples:
+        | name       |
+        | inotuzumab |
+        | Besponsa   |
+
+    @near-miss @reading:other-policy
+    Scenario: A use outside cancer under another policy is outside this one, not denied under it
+      Given a request for an adult with rheumatoid arthritis
+      And the condition is not a cancer
+      And the request is to be decided under the Blinatumomab (Blincyto) policy
+      When the engine decides the request
+      Then the request is outside the policy
+      And no determination is made
+      And the decision rests on clause INO-CODES
+
     @near-miss @reading:other-policy
     Scenario: A request to be decided under another policy is outside this one
       Given a request for an adult with relapsed B-cell precursor ALL
@@ -145,6 +172,27 @@ Feature: Which requests the policy governs
       Then the request is covered
       And the determination is medically necessary
       And the decision rests on clause INO-RR-BALL
+
+    @applies
+    Scenario: J9229 on the first day of 2019 brings a use outside cancer under the policy
+      Given a request for an adult with rheumatoid arthritis
+      And the condition is not a cancer
+      And the date of service is 2019-01-01
+      And the drug is billed under J9229
+      When the engine decides the request
+      Then the request is not covered
+      And the determination is investigational
+      And the decision rests on clauses INO-INV-NONCANCER and INO-NOT-MET
+
+    @near-miss @reading:code-not-valid-on-date
+    Scenario: C9028 on the first day of 2019 beside an unlisted code is outside the policy
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the date of service is 2019-01-01
+      And the drug is billed under C9028 and J9039
+      When the engine decides the request
+      Then the request is outside the policy
+      And no determination is made
+      And the decision rests on clauses INO-CODES and INO-CODE-DATES
 
     @applies
     Scenario: J9229 long after 2019 is still one of the policy's codes

@@ -1,9 +1,11 @@
-"""Deliberately wrong engines: each breaks one clause, to prove the kit's scenarios can fail.
+"""The mutant gallery: deliberately wrong engines, each a plausible misreading of one clause.
 
-Every engine is the reference engine with one distortion, applied either to a copy of the case
-before deciding or to the reference's decision afterwards, so that it is wrong in exactly one way.
-Use one as ``python:tests.engines.wrong:<name>``; ``WRONG_ENGINES`` says which clause's scenarios
-must catch each.
+Every mutant is the reference engine with one distortion, applied either to a copy of the case
+before deciding or to the reference's decision afterwards, so that it is wrong in exactly one way:
+the way a vendor could misread the policy, the contract or one of the catalogue's readings.
+``conformance mutants`` runs the suite against each (as ``python:policy_conformance.reference.
+mutants:<name>``) to show that the scenarios kill every one of them; ``MUTANTS`` says which
+clause each breaks, and each mutant's docstring says how.
 """
 
 from __future__ import annotations
@@ -16,20 +18,28 @@ from datetime import date
 from typing import Any, Final
 
 from policy_conformance import contract
-from policy_conformance.reference import decide
-from policy_conformance.reference.rules import ALL_CODES, CLAUSE_ORDER
+
+from .engine import decide
+from .rules import ALL_CODES, CLAUSE_ORDER
 
 __all__ = [
-    "WRONG_ENGINES",
+    "MUTANTS",
     "accepts_drugdex_iib",
+    "accepts_lexi_b",
     "accepts_nccn_2b",
     "adults_only",
     "any_code",
+    "benefit_unstated_as_no",
+    "brand_name_unmatched",
+    "c9028_through_new_year",
+    "cites_code_dates_for_any_code",
     "cites_every_clause",
     "cites_one_route",
     "cites_unknown_clause",
+    "compendia_unstated_as_none",
     "contrary_defeats",
     "covers_noncancer",
+    "decides_other_policies",
     "denies_missing_facts",
     "drops_case_id",
     "flaky",
@@ -40,17 +50,30 @@ __all__ = [
     "ignores_lineage",
     "invalid_decision",
     "investigational_when_labeled",
+    "j9229_from_the_second_day",
     "labeled_without_benefit",
+    "letter_as_compendium",
     "letter_fills_gaps",
+    "lineage_unstated_as_other",
+    "misses_j9999",
+    "misses_s_codes",
+    "missing_facts_in_snake_case",
     "names_an_extra_fact",
     "names_one_fact_too_few",
+    "nccn_1_not_strong",
+    "nccn_only",
     "never_rejects",
     "nmn_for_unsupported",
+    "noncancer_not_medically_necessary",
     "omits_not_met",
     "one_in_five_differs",
     "other_drug_covered",
+    "pends_for_moot_compendia",
     "pends_when_readings_agree",
+    "relapsed_only",
+    "remission_counts_as_relapsed",
     "requires_cd22",
+    "stem_name_unmatched",
     "wrong_case_id",
     "wrong_policy_version",
 ]
@@ -61,8 +84,9 @@ Decision = dict[str, Any]
 ALL: Final = "acute-lymphoblastic-leukemia"
 
 
-#: Engine name -> the clause (policy clause or contract clause) whose scenarios must catch it.
-WRONG_ENGINES: Final[dict[str, str]] = {
+#: Mutant name -> the clause (policy clause or contract clause) it breaks, whose scenarios must
+#: kill it.
+MUTANTS: Final[dict[str, str]] = {
     "ignores_lineage": "INO-RR-BALL",
     "adults_only": "INO-RR-BALL",
     "requires_cd22": "INO-RR-BALL",
@@ -95,10 +119,30 @@ WRONG_ENGINES: Final[dict[str, str]] = {
     "flaky": "CON-DETERMINISTIC",
     "wrong_policy_version": "CON-POLICY",
     "cites_unknown_clause": "CON-CITES-CATALOGUE",
+    "relapsed_only": "INO-RR-BALL",
+    "remission_counts_as_relapsed": "INO-RR-BALL",
+    "noncancer_not_medically_necessary": "INO-INV-NONCANCER",
+    "accepts_lexi_b": "INO-COMPENDIA",
+    "nccn_only": "INO-COMPENDIA",
+    "nccn_1_not_strong": "INO-COMPENDIA",
+    "letter_as_compendium": "INO-RECORDS",
+    "misses_j9999": "INO-CODES",
+    "misses_s_codes": "INO-CODES",
+    "brand_name_unmatched": "INO-CODES",
+    "stem_name_unmatched": "INO-CODES",
+    "decides_other_policies": "INO-CODES",
+    "j9229_from_the_second_day": "INO-CODE-DATES",
+    "c9028_through_new_year": "INO-CODE-DATES",
+    "cites_code_dates_for_any_code": "INO-CODES",
+    "benefit_unstated_as_no": "INO-RECORDS",
+    "lineage_unstated_as_other": "INO-RECORDS",
+    "compendia_unstated_as_none": "INO-RECORDS",
+    "pends_for_moot_compendia": "INO-RECORDS",
+    "missing_facts_in_snake_case": "CON-VALID-DECISION",
 }
 
 
-# --- helpers -------------------------------------------------------------------------------------
+# --- distortions ---------------------------------------------------------------------------------
 
 
 def _decide_edited(case: Any, edit: Callable[[Case], None]) -> Decision:
@@ -136,6 +180,16 @@ def _not_covered(decision: Decision, determination: str, clauses: list[str]) -> 
         "determination": determination,
         "clauses": clauses,
         "rationale": "Not covered.",
+    }
+
+
+def _pended(decision: Decision, missing_facts: list[str]) -> Decision:
+    return {
+        "case_id": decision["case_id"],
+        "policy": decision["policy"],
+        "outcome": "pended",
+        "clauses": ["INO-RECORDS"],
+        "missing_facts": missing_facts,
     }
 
 
@@ -360,13 +414,7 @@ def pends_when_readings_agree(case: Case) -> Decision:
     )
     if status is None or not contradicted:
         return decision
-    return {
-        "case_id": decision["case_id"],
-        "policy": decision["policy"],
-        "outcome": "pended",
-        "clauses": ["INO-RECORDS"],
-        "missing_facts": ["disease-status"],
-    }
+    return _pended(decision, ["disease-status"])
 
 
 #: The ALL code that agrees with each disease status (reading icd-status-conflict).
@@ -512,4 +560,192 @@ def cites_unknown_clause(case: Case) -> Decision:
     decision = decide(case)
     if _is_decision(decision):
         decision["clauses"].append("INO-MADE-UP")
+    return decision
+
+
+# --- further misreadings: dates by a day, listed codes and names, facts taken as "no" ------------
+
+
+def relapsed_only(case: Case) -> Decision:
+    """INO-RR-BALL: reads "relapsed or refractory" as relapsed only, so refractory ALL misses."""
+
+    def edit(c: Case) -> None:
+        # Newly diagnosed agrees with the same ALL code as refractory: no conflict is introduced.
+        if c["clinical"].get("disease_status") == "refractory":
+            c["clinical"]["disease_status"] = "newly-diagnosed"
+
+    return _decide_edited(case, edit)
+
+
+def remission_counts_as_relapsed(case: Case) -> Decision:
+    """INO-RR-BALL: takes ALL in remission as relapsed disease."""
+
+    def edit(c: Case) -> None:
+        if c["clinical"].get("disease_status") == "in-remission":
+            c["clinical"]["disease_status"] = "relapsed"
+            c["diagnosis_codes"] = list(
+                dict.fromkeys(
+                    "C91.02" if code == "C91.01" else code for code in c["diagnosis_codes"]
+                )
+            )
+
+    return _decide_edited(case, edit)
+
+
+def noncancer_not_medically_necessary(case: Case) -> Decision:
+    """INO-INV-NONCANCER: calls a use outside cancer not medically necessary."""
+    decision = decide(case)
+    if _is_decision(decision) and "INO-INV-NONCANCER" in decision["clauses"]:
+        return _not_covered(
+            decision, "not-medically-necessary", ["INO-INV-NONCANCER", "INO-NOT-MET"]
+        )
+    return decision
+
+
+def accepts_lexi_b(case: Case) -> Decision:
+    """INO-COMPENDIA: counts Lexi-Drugs evidence level B as strong support."""
+    return _decide_edited(case, lambda c: _rerate(c, "lexi-drugs", "B", "A"))
+
+
+def nccn_only(case: Case) -> Decision:
+    """INO-COMPENDIA: reads only NCCN, ignoring the other recognised compendia."""
+
+    def edit(c: Case) -> None:
+        listings = c.get("evidence", {}).get("compendia")
+        if listings is not None:
+            c["evidence"]["compendia"] = [item for item in listings if item["compendium"] == "nccn"]
+
+    return _decide_edited(case, edit)
+
+
+def nccn_1_not_strong(case: Case) -> Decision:
+    """INO-COMPENDIA: takes "category 2A" literally and misses NCCN category 1 as strong support."""
+    return _decide_edited(case, lambda c: _rerate(c, "nccn", "1", "2B"))
+
+
+def letter_as_compendium(case: Case) -> Decision:
+    """INO-RECORDS: takes a letter of support as strong compendium support."""
+
+    def edit(c: Case) -> None:
+        if any(doc["kind"] == "letter-of-support" for doc in c.get("documentation", [])):
+            listings = c.setdefault("evidence", {}).setdefault("compendia", [])
+            listings.append({"compendium": "nccn", "rating": "2A"})
+
+    return _decide_edited(case, edit)
+
+
+def _recode(c: Case, listed: set[str], unlisted: str) -> None:
+    codes = [unlisted if code in listed else code for code in c["drug"]["hcpcs_codes"]]
+    c["drug"]["hcpcs_codes"] = list(dict.fromkeys(codes))
+
+
+def misses_j9999(case: Case) -> Decision:
+    """INO-CODES: leaves J9999, a listed unclassified code, off its list of the policy's codes."""
+    return _decide_edited(case, lambda c: _recode(c, {"J9999"}, "J9039"))
+
+
+def misses_s_codes(case: Case) -> Decision:
+    """INO-CODES: leaves the payer's S-codes S0353 and S0354 off its list of the policy's codes."""
+    return _decide_edited(case, lambda c: _recode(c, {"S0353", "S0354"}, "J9039"))
+
+
+def _unmatched_name(case: Case, name: str) -> Decision:
+    def edit(c: Case) -> None:
+        if c["drug"]["name"] == name:
+            c["drug"]["name"] = "gemtuzumab ozogamicin"
+
+    return _decide_edited(case, edit)
+
+
+def brand_name_unmatched(case: Case) -> Decision:
+    """INO-CODES: does not know the brand name Besponsa as the policy's drug."""
+    return _unmatched_name(case, "besponsa")
+
+
+def stem_name_unmatched(case: Case) -> Decision:
+    """INO-CODES: does not know the stem "inotuzumab" as the policy's drug (reading drug-names)."""
+    return _unmatched_name(case, "inotuzumab")
+
+
+def decides_other_policies(case: Case) -> Decision:
+    """INO-CODES: decides a request made under another policy by this policy's criteria."""
+
+    def edit(c: Case) -> None:
+        c["policy_id"] = "inotuzumab_besponsa"
+
+    return _decide_edited(case, edit)
+
+
+def j9229_from_the_second_day(case: Case) -> Decision:
+    """INO-CODE-DATES: starts J9229's window a day late, on 2019-01-02."""
+
+    def edit(c: Case) -> None:
+        if c["date_of_service"] == "2019-01-01":
+            _recode(c, {"J9229"}, "J9039")
+
+    return _decide_edited(case, edit)
+
+
+def c9028_through_new_year(case: Case) -> Decision:
+    """INO-CODE-DATES: keeps C9028 one day too long, through 2019-01-01."""
+
+    def edit(c: Case) -> None:
+        if c["date_of_service"] == "2019-01-01":
+            _recode(c, {"C9028"}, "J3490")
+
+    return _decide_edited(case, edit)
+
+
+def cites_code_dates_for_any_code(case: Case) -> Decision:
+    """INO-CODES: cites the code-date clause too when no billed code has a date window."""
+    decision = decide(case)
+    if _is_decision(decision) and decision["outcome"] == "not-applicable":
+        decision["clauses"] = ["INO-CODES", "INO-CODE-DATES"]
+    return decision
+
+
+def benefit_unstated_as_no(case: Case) -> Decision:
+    """INO-RECORDS: takes unstated clinical benefit of a labeled use as not established."""
+
+    def edit(c: Case) -> None:
+        labeling = c.get("evidence", {}).get("fda_labeling")
+        if labeling is not None and labeling["within_label"]:
+            labeling.setdefault("clinical_benefit_established", False)
+
+    return _decide_edited(case, edit)
+
+
+def lineage_unstated_as_other(case: Case) -> Decision:
+    """INO-RECORDS: takes an unstated lineage as not B-cell precursor instead of asking for it."""
+
+    def edit(c: Case) -> None:
+        c["clinical"].setdefault("lineage", "other")
+
+    return _decide_edited(case, edit)
+
+
+def compendia_unstated_as_none(case: Case) -> Decision:
+    """INO-RECORDS: takes a request that gives no compendium evidence as having no support."""
+
+    def edit(c: Case) -> None:
+        c.setdefault("evidence", {}).setdefault("compendia", [])
+
+    return _decide_edited(case, edit)
+
+
+def pends_for_moot_compendia(case: Case) -> Decision:
+    """INO-RECORDS: asks for compendium evidence whenever none is given, even when it is moot."""
+    decision = decide(case)
+    if not _is_decision(decision) or decision["outcome"] not in {"covered", "not-covered"}:
+        return decision
+    if "compendia" in case.get("evidence", {}):
+        return decision
+    return _pended(decision, ["compendia"])
+
+
+def missing_facts_in_snake_case(case: Case) -> Decision:
+    """CON-VALID-DECISION: names missing facts in its own vocabulary (disease_status)."""
+    decision = decide(case)
+    if _is_decision(decision) and decision["outcome"] == "pended":
+        decision["missing_facts"] = [f.replace("-", "_") for f in decision["missing_facts"]]
     return decision
