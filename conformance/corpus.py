@@ -25,7 +25,7 @@ import pytest
 
 from . import __version__, paths
 from .errors import KitError
-from .grading import EXPECTED_FIELDS, graded, mismatch, reordered, repeat_case_id
+from .grading import EXPECTED_FIELDS, graded, mismatch, reordered, repeat_case_id, worded
 from .outputs import strict_json, write_text
 from .results import EXIT_USAGE
 
@@ -211,10 +211,7 @@ def _grade(engine: Any, entry: dict[str, Any]) -> str:
 
 
 def _worded(what: str, expected: object, actual: object, body: dict[str, Any]) -> str:
-    return (
-        f"wrong decision: {what}: expected {expected!r}, engine answered {actual!r}\n"
-        f"decision for case {body.get('case_id')!r}: {json.dumps(body, sort_keys=True)}"
-    )
+    return "wrong decision: " + worded(what, expected, actual, body)
 
 
 def replay_corpus(files: Sequence[Path], spec: str, timeout: float, connect: float) -> int:

@@ -9,6 +9,7 @@ bdd.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -21,6 +22,7 @@ __all__ = [
     "mismatch",
     "reordered",
     "repeat_case_id",
+    "worded",
 ]
 
 JSONObject = dict[str, Any]
@@ -120,3 +122,11 @@ def reordered(value: Any) -> Any:
 def repeat_case_id(case_id: str) -> str:
     """The case id under which a decided case is sent again, its keys reordered."""
     return f"{case_id}.again"
+
+
+def worded(what: str, expected: object, actual: object, body: JSONObject) -> str:
+    """A wrong field as a failure says it, then the whole answer (the HTML report reads this)."""
+    return (
+        f"{what}: expected {expected!r}, engine answered {actual!r}\n"
+        f"decision for case {body.get('case_id')!r}: {json.dumps(body, sort_keys=True)}"
+    )

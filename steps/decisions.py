@@ -12,7 +12,6 @@ another case id; a decision that differs in a graded field fails CON-DETERMINIST
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
 import pytest
@@ -20,7 +19,7 @@ from pytest_bdd import parsers, then, when
 
 from policy_conformance.boundary import CheckedEngine
 from policy_conformance.corpus import EXPECTED, SENT
-from policy_conformance.grading import graded, mismatch, reordered, repeat_case_id
+from policy_conformance.grading import graded, mismatch, reordered, repeat_case_id, worded
 
 from .language import DETERMINATIONS, MISSING_FACTS, OUTCOMES, phrase_list, term
 
@@ -29,10 +28,7 @@ Decision = dict[str, Any]
 
 
 def fail(what: str, expected: object, actual: object, decision: Decision) -> None:
-    raise AssertionError(
-        f"{what}: expected {expected!r}, engine answered {actual!r}\n"
-        f"decision for case {decision.get('case_id')!r}: {json.dumps(decision, sort_keys=True)}"
-    )
+    raise AssertionError(worded(what, expected, actual, decision))
 
 
 def expect(
