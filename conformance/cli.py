@@ -149,9 +149,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     mutants.add_argument(
         "--gallery",
-        default="policy_conformance.reference.inotuzumab_besponsa.mutants",
+        default=None,
         metavar="MODULE",
-        help="module whose MUTANTS maps each wrong engine to the clause it breaks",
+        help="module whose MUTANTS maps each wrong engine to the clause it breaks, and whose "
+        "PACK names the pack to check them on (default: every pack's "
+        "policy_conformance.reference.<pack>.mutants)",
+    )
+    mutants.add_argument(
+        "--pack", action="append", default=[], metavar="ID", help="only this pack's gallery"
     )
     mutants.add_argument(
         "--mutant", action="append", default=[], metavar="NAME", help="run only this mutant"
@@ -175,6 +180,29 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument("--adapter", default="reference", metavar="SPEC")
     replay.add_argument("--engine-timeout", type=seconds, default=30.0, metavar="S")
     replay.add_argument("--connect-timeout", type=seconds, default=5.0, metavar="S")
+
+    new_pack = commands.add_parser(
+        "new-pack",
+        help="write the folders of a new policy pack (catalogue, facts, features, fixture, "
+        "reference skeleton) that lints clean and fails until written",
+        allow_abbrev=False,
+    )
+    new_pack.add_argument("pack_id", metavar="ID", help="the pack's id: the policy's file name")
+    new_pack.add_argument("--title", default=None, help="the policy's title")
+    new_pack.add_argument(
+        "--section",
+        action="append",
+        default=[],
+        metavar="HEADING",
+        help="a section of the policy: one feature and one clause each (repeatable)",
+    )
+    new_pack.add_argument(
+        "--into",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the pack root to write into (default: here); run it with --packs DIR",
+    )
 
     serve = commands.add_parser(
         "serve-reference", help="serve the reference engine over HTTP", allow_abbrev=False
@@ -230,6 +258,8 @@ def _command(arguments: list[str]) -> int:
             return compare_command(parsed.old, parsed.new)
         if parsed.command == "mutants":
             return mutants_command(parsed)
+        if parsed.command == "new-pack":
+            return new_pack_command(parsed)
         if parsed.command == "export":
             return export_command(parsed.out)
         if parsed.command == "replay":
@@ -305,11 +335,32 @@ def compare_command(old: Path, new: Path) -> int:
 
 
 def mutants_command(parsed: argparse.Namespace) -> int:
-    from .mutants import mutants_command as run_gallery
-    from .packs import load_packs
+    from .mutants import galleries, load_gallery
+    from .mutants import mutants_command as run_galleries
+    from .packs import check_pack_ids, load_packs
 
-    clauses = [cid for pack in load_packs() for cid in pack.clauses]
-    return run_gallery(parsed.gallery, parsed.mutant, parsed.jobs, parsed.report, clauses)
+    packs = load_packs()
+    check_pack_ids(set(parsed.pack))
+    clauses = [cid for pack in packs for cid in pack.clauses]
+    if parsed.gallery:
+        chosen = [load_gallery(parsed.gallery)]
+    else:
+        chosen = galleries(p.id for p in packs if not parsed.pack or p.id in parsed.pack)
+    return run_galleries(chosen, parsed.mutant, parsed.jobs, parsed.report, clauses)
+
+
+def new_pack_command(parsed: argparse.Namespace) -> int:
+    from .scaffold import new_pack
+
+    title = parsed.title or parsed.pack_id.replace("_", " ").capitalize()
+    written = new_pack(parsed.pack_id, parsed.into, title, parsed.section)
+    for path in written:
+        print(path)
+    print(
+        f"new-pack: {parsed.pack_id} written; it fails until its catalogue, features, fixtures, "
+        "facts and reference are written (conformance lint checks them)"
+    )
+    return 0
 
 
 def export_command(out: Path) -> int:

@@ -11,6 +11,7 @@ against it; the command exits 1 when any mutant survives or is killed by fewer t
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import os
 import subprocess
@@ -24,20 +25,24 @@ from pathlib import Path
 from typing import Any
 
 from .errors import KitError
+from .paths import PACKS_VARIABLE
 from .outputs import strict_json, write_text
 from .results import EXIT_CONFORMANT, EXIT_ERRORED, EXIT_FAILED
 
 __all__ = [
-    "DEFAULT_GALLERY",
+    "GALLERY_PATTERN",
+    "Gallery",
     "MINIMUM_KILLS",
     "MutantResult",
     "child_environment",
     "kill_matrix",
+    "galleries",
     "load_gallery",
     "run_mutants",
 ]
 
-DEFAULT_GALLERY = "policy_conformance.reference.inotuzumab_besponsa.mutants"
+#: Where each pack's gallery is looked for, by pack id.
+GALLERY_PATTERN = "policy_conformance.reference.{pack}.mutants"
 
 #: No single scenario may be all that stands between a mutant and a conformant verdict.
 MINIMUM_KILLS = 2
@@ -62,13 +67,26 @@ def child_environment() -> dict[str, str]:
         for key, value in os.environ.items()
         if not key.startswith(("PYTEST_", "CONFORMANCE_"))
     }
+    # The pack roots are not a setting of the caller's runs but where the packs are.
+    if os.environ.get(PACKS_VARIABLE):
+        environment[PACKS_VARIABLE] = os.environ[PACKS_VARIABLE]
     environment["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     environment["PYTEST_ADDOPTS"] = " ".join(f"-p {plugin}" for plugin in plugins)
     return environment
 
 
-def load_gallery(module: str) -> dict[str, str]:
-    """The gallery's mutants, each with the clause it breaks; a usage error when there is none."""
+@dataclass(frozen=True)
+class Gallery:
+    """A module of mutants: each mutant's name with the clause it breaks, and their pack."""
+
+    module: str
+    mutants: dict[str, str]
+    #: The pack the mutants are checked on; None checks every pack each mutant declares.
+    pack: str | None
+
+
+def load_gallery(module: str) -> Gallery:
+    """The gallery in ``module``; a usage error when there is none."""
     try:
         gallery = importlib.import_module(module)
     except Exception as exc:
@@ -76,7 +94,26 @@ def load_gallery(module: str) -> dict[str, str]:
     mutants = getattr(gallery, "MUTANTS", None)
     if not isinstance(mutants, Mapping) or not mutants:
         raise KitError(f"--gallery {module}: has no MUTANTS mapping of mutant names to clauses")
-    return {str(name): str(clause) for name, clause in mutants.items()}
+    pack = getattr(gallery, "PACK", None)
+    return Gallery(
+        module,
+        {str(name): str(clause) for name, clause in mutants.items()},
+        pack if isinstance(pack, str) else None,
+    )
+
+
+def galleries(pack_ids: Iterable[str]) -> list[Gallery]:
+    """The gallery of each of these packs that has one, found by :data:`GALLERY_PATTERN`."""
+    found = []
+    for pack_id in pack_ids:
+        module = GALLERY_PATTERN.format(pack=pack_id)
+        try:
+            spec = importlib.util.find_spec(module)
+        except ModuleNotFoundError:
+            spec = None
+        if spec is not None:
+            found.append(load_gallery(module))
+    return found
 
 
 @dataclass
@@ -86,6 +123,8 @@ class MutantResult:
     name: str
     clause: str
     killers: list[dict[str, Any]] = field(default_factory=list)
+    #: The module of the gallery the mutant is from.
+    gallery: str = ""
 
     @property
     def kills(self) -> int:
@@ -106,8 +145,10 @@ class MutantResult:
         return "killed" if self.kills >= MINIMUM_KILLS else "killed once"
 
 
-def _run_one(module: str, name: str, clause: str, folder: Path) -> MutantResult:
-    report = folder / f"{name}.json"
+def _run_one(
+    module: str, name: str, clause: str, folder: Path, pack: str | None
+) -> MutantResult:
+    report = folder / f"{module}.{name}.json"
     command = [
         sys.executable,
         "-m",
@@ -120,6 +161,7 @@ def _run_one(module: str, name: str, clause: str, folder: Path) -> MutantResult:
         "-q",
         "-p",
         "no:cacheprovider",
+        *(["--pack", pack] if pack else []),
     ]
     # The argv is the kit's own interpreter and the gallery's module name, never a shell line.
     done = subprocess.run(  # noqa: S603
@@ -142,25 +184,34 @@ def _run_one(module: str, name: str, clause: str, folder: Path) -> MutantResult:
         for s in scenarios
         if s["outcome"] in ("failed", "errored")
     ]
-    return MutantResult(name, clause, killers)
+    return MutantResult(name, clause, killers, module)
 
 
 def run_mutants(
-    module: str, names: Sequence[str] | None = None, jobs: int = 2
+    chosen_galleries: Sequence[Gallery], names: Sequence[str] | None = None, jobs: int = 2
 ) -> list[MutantResult]:
-    """Run the suite against each named mutant of the gallery (every one by default)."""
-    gallery = load_gallery(module)
-    unknown = sorted(set(names or ()) - set(gallery))
+    """Run the suite against each named mutant of the galleries (every one by default)."""
+    known = {name for gallery in chosen_galleries for name in gallery.mutants}
+    unknown = sorted(set(names or ()) - known)
     if unknown:
-        raise KitError(f"--mutant {unknown[0]}: not in gallery {module}")
-    chosen = [name for name in gallery if not names or name in names]
+        modules = ", ".join(g.module for g in chosen_galleries)
+        raise KitError(f"--mutant {unknown[0]}: not in gallery {modules}")
+    chosen = [
+        (gallery, name)
+        for gallery in chosen_galleries
+        for name in gallery.mutants
+        if not names or name in names
+    ]
     # Each mutant is one pytest process: a thread per child is all the parallelism needed.
     with (
         tempfile.TemporaryDirectory(prefix="conformance-mutants-") as folder,
         ThreadPoolExecutor(max_workers=max(1, jobs)) as pool,
     ):
         futures = [
-            pool.submit(_run_one, module, name, gallery[name], Path(folder)) for name in chosen
+            pool.submit(
+                _run_one, g.module, name, g.mutants[name], Path(folder), g.pack
+            )
+            for g, name in chosen
         ]
         return [future.result() for future in futures]
 
@@ -199,12 +250,13 @@ def summary_line(results: Sequence[MutantResult]) -> str:
     )
 
 
-def mutants_report(module: str, results: Sequence[MutantResult]) -> dict[str, Any]:
+def mutants_report(modules: Sequence[str], results: Sequence[MutantResult]) -> dict[str, Any]:
     return {
-        "gallery": module,
+        "galleries": list(modules),
         "mutants": [
             {
                 "name": r.name,
+                "gallery": r.gallery,
                 "clause": r.clause,
                 "status": r.status,
                 "kills": r.kills,
@@ -216,16 +268,22 @@ def mutants_report(module: str, results: Sequence[MutantResult]) -> dict[str, An
 
 
 def mutants_command(
-    module: str, names: Sequence[str], jobs: int, report: Path | None, clauses: Iterable[str]
+    chosen: Sequence[Gallery],
+    names: Sequence[str],
+    jobs: int,
+    report: Path | None,
+    clauses: Iterable[str],
 ) -> int:
     if report is not None and not report.parent.is_dir():
         raise KitError(f"--report: folder {report.parent} does not exist")
-    results = run_mutants(module, names, jobs)
+    if not chosen:
+        raise KitError("no gallery of mutants: no pack asked for has reference/<pack>/mutants.py")
+    results = run_mutants(chosen, names, jobs)
     for line in kill_matrix(results, clauses):
         print(line)
     print(summary_line(results))
     if report is not None:
-        write_text(report, strict_json(mutants_report(module, results)))
+        write_text(report, strict_json(mutants_report([g.module for g in chosen], results)))
     weak = [r for r in results if r.kills < MINIMUM_KILLS]
     for result in weak:
         print(f"{result.status}: {result.name} (breaks {result.clause})")

@@ -55,16 +55,21 @@ def pack_roots() -> tuple[Path, ...]:
     return tuple(roots)
 
 
-def use_packs(folder: str | os.PathLike[str] | None) -> None:
-    """Add ``folder`` (``--packs``) to the pack roots of this process and of the engines it starts.
+def use_packs(folders: str | os.PathLike[str] | None) -> None:
+    """Add ``folders`` (``--packs``; several separated as in ``PATH``) to the pack roots of this
+    process and of the engines it starts.
 
-    Raises ``NotADirectoryError`` naming the folder when it is no folder.
+    Raises ``NotADirectoryError`` naming a folder that is no folder.
     """
-    if not folder:
+    if not folders:
         return
-    root = Path(folder).expanduser().resolve()
-    if not root.is_dir():
-        raise NotADirectoryError(f"--packs: {folder} is not a folder")
     known = [part for part in os.environ.get(PACKS_VARIABLE, "").split(os.pathsep) if part]
-    if str(root) not in known:
-        os.environ[PACKS_VARIABLE] = os.pathsep.join([*known, str(root)])
+    for folder in str(folders).split(os.pathsep):
+        if not folder.strip():
+            continue
+        root = Path(folder.strip()).expanduser().resolve()
+        if not root.is_dir():
+            raise NotADirectoryError(f"--packs: {folder} is not a folder")
+        if str(root) not in known:
+            known.append(str(root))
+    os.environ[PACKS_VARIABLE] = os.pathsep.join(known)

@@ -2,51 +2,80 @@
 
 Shared phrases (a request, its dates and codes, the facts several policies share, the decision)
 live in :mod:`policy_conformance.steps`. A policy that needs words of its own (CD22 expression,
-minimal residual disease) defines them in its pack folder; this module imports that file under a
-name of its own, so that pytest can load it as a plugin beside the shared steps, and lint can bind
-the pack's features against it. Nothing registers a pack's phrases.
+minimal residual disease) defines them in its pack folder. Each such file is importable as
+``policy_conformance_pack_steps.<pack>``, so that pytest loads it as a plugin beside the shared
+steps (importing it itself, as it does every plugin) and lint and fuzz bind the pack's features
+against it. Nothing registers a pack's phrases.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.abc
+import importlib.machinery
 import importlib.util
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 from .errors import KitError
 from .packs import Pack, display
 
-__all__ = ["module_name", "step_modules"]
+__all__ = ["NAMESPACE", "module_name", "step_modules"]
 
-#: The package name under which every pack's phrases are imported.
-_NAMESPACE = "policy_conformance_pack_steps"
+#: The package under which every pack's phrases are imported.
+NAMESPACE = "policy_conformance_pack_steps"
+
+
+class _PackPhrases(importlib.abc.MetaPathFinder):
+    """Finds ``policy_conformance_pack_steps.<pack>`` at the pack's ``steps.py``."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, Path] = {}
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname == NAMESPACE:
+            spec = importlib.machinery.ModuleSpec(fullname, None, is_package=True)
+            spec.submodule_search_locations = []
+            return spec
+        file = self.files.get(fullname)
+        if file is None:
+            return None
+        return importlib.util.spec_from_file_location(fullname, file)
+
+
+_FINDER = _PackPhrases()
 
 
 def module_name(pack: Pack) -> str:
-    return f"{_NAMESPACE}.{pack.id}"
+    return f"{NAMESPACE}.{pack.id}"
 
 
-def step_modules(packs: list[Pack]) -> list[str]:
-    """Import each pack's phrases (once a process) and return their module names."""
+def step_modules(packs: list[Pack], *, load: bool = True) -> list[str]:
+    """The module names of the packs' phrases, made importable (and imported when ``load``).
+
+    The suite lets pytest import them as plugins (``load=False``): a plugin imported before
+    pytest sees it cannot have its assertions rewritten.
+    """
+    if _FINDER not in sys.meta_path:
+        sys.meta_path.append(_FINDER)
     names = []
     for pack in packs:
         if pack.steps is None:
             continue
         name = module_name(pack)
-        if name not in sys.modules:
+        _FINDER.files[name] = pack.steps
+        if load and name not in sys.modules:
             _import(name, pack.steps)
         names.append(name)
     return names
 
 
 def _import(name: str, path: Path) -> None:
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise KitError(f"{display(path)}: cannot be imported as the pack's step phrases")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
+        importlib.import_module(name)
     except Exception as exc:
-        del sys.modules[name]
         raise KitError(f"{display(path)}: the pack's step phrases fail to load: {exc}") from exc

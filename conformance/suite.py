@@ -16,7 +16,7 @@ from policy_conformance.steps import MODULES
 
 register_while_binding(plugin, plugin.NAME)
 
-pytest_plugins = [*MODULES, *step_modules(load_packs())]
+pytest_plugins = [*MODULES, *step_modules(load_packs(), load=False)]
 
 for _root in pack_roots():
     scenarios(str(_root / "features"))

@@ -13,7 +13,9 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from . import SCHEMA_DIR, SchemaName, schema, violations
+from policy_conformance.paths import KIT_ROOT
+
+from . import FACTS_FILE, SCHEMA_DIR, SchemaName, pack_facts, schema, violations
 
 README = SCHEMA_DIR / "README.md"
 
@@ -42,18 +44,6 @@ STANDARD_VOCABULARIES: dict[str, tuple[str, str, str]] = {
     ),
 }
 
-#: Which part of a case each missing-fact name asks for. Keys must equal the decision schema's
-#: missing_facts enum (a test checks this).
-MISSING_FACTS: dict[str, str] = {
-    "cancer": "clinical.cancer",
-    "lineage": "clinical.lineage",
-    "disease-status": "clinical.disease_status",
-    "fda-labeling": "evidence.fda_labeling",
-    "clinical-benefit": "evidence.fda_labeling.clinical_benefit_established",
-    "compendia": "evidence.compendia",
-}
-
-
 def _type(node: dict[str, Any]) -> str:
     if "enum" in node:
         return " \\| ".join(f"`{v}`" for v in node["enum"])
@@ -74,7 +64,9 @@ def _rows(node: dict[str, Any], defs: dict[str, Any], prefix: str = "") -> Itera
     for name, prop in node.get("properties", {}).items():
         path = f"{prefix}{name}"
         target = defs.get(prop["$ref"].rsplit("/", 1)[-1], {}) if "$ref" in prop else prop
-        meaning = " ".join((prop.get("description") or target.get("description", "")).split())
+        # A placed shared fact says what it is; the pack may add what it means for its policy.
+        said = [target.get("description", "")] if target is not prop else []
+        meaning = " ".join(" ".join([*said, prop.get("description", "")]).split())
         if target.get("type") == "array" and "$ref" in target.get("items", {}):
             item = defs[target["items"]["$ref"].rsplit("/", 1)[-1]]
             yield [f"`{path}`", "yes" if name in required else "no", "array of objects", meaning]
@@ -110,10 +102,54 @@ def vocabulary_table() -> str:
     return "\n".join(lines)
 
 
-def missing_facts_table() -> str:
-    lines = ["| missing fact | what the engine needs in the case |", "| --- | --- |"]
-    lines += [f"| `{name}` | `{field}` |" for name, field in MISSING_FACTS.items()]
+def shared_facts_table() -> str:
+    """The shared facts: each with where a pack places it and what it means."""
+    shared = schema("facts")["$defs"]
+    lines = ["| shared fact | type or values | meaning |", "| --- | --- | --- |"]
+    for name, node in shared.items():
+        if name == "compendium_listing":
+            continue
+        meaning = " ".join(node.get("description", "").split())
+        lines.append(f"| `{name}` | {_type(node)} | {meaning} |")
     return "\n".join(lines)
+
+
+def policy_ids() -> list[str]:
+    """The policies of the kit's own packs: those with a facts schema."""
+    return sorted(path.parent.name for path in KIT_ROOT.glob(f"features/*/{FACTS_FILE}"))
+
+
+def pack_facts_section() -> str:
+    """One table of facts and one of missing facts for each of the kit's policy packs."""
+    shared = schema("facts")["$defs"]
+    parts = []
+    for policy in policy_ids():
+        facts = pack_facts(policy)
+        assert facts is not None
+        defs = {**shared, **facts.get("$defs", {})}
+        lines = [
+            f"#### {facts.get('title', policy)} (`{policy}`)",
+            "",
+            " ".join(facts.get("description", "").split()),
+            "",
+            "| field | required | type or values | meaning |",
+            "| --- | --- | --- | --- |",
+        ]
+        for row in _rows(facts, defs):
+            lines.append("| " + " | ".join(row) + " |")
+        lines += [
+            "",
+            "| missing fact | words in the features | what the engine needs in the case |",
+            "| --- | --- | --- |",
+        ]
+        for choice in facts["$defs"]["missing_fact"]["oneOf"]:
+            fields = ", ".join(f"`{f}`" for f in choice.get("x-fields", []))
+            lines.append(f"| `{choice['const']}` | {choice.get('title', '')} | {fields} |")
+        rules = [rule.get("description", "") for rule in facts.get("allOf", [])]
+        if rules:
+            lines += ["", "Rules across fields:", ""] + [f"- {rule}" for rule in rules if rule]
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)
 
 
 def invalid_examples_table() -> str:
@@ -132,7 +168,8 @@ def blocks() -> dict[str, str]:
         "rejection-fields": field_table("rejection"),
         "metadata-fields": field_table("metadata"),
         "vocabularies": vocabulary_table(),
-        "missing-facts": missing_facts_table(),
+        "shared-facts": shared_facts_table(),
+        "pack-facts": pack_facts_section(),
         "invalid-examples": invalid_examples_table(),
     }
 

@@ -5,7 +5,8 @@ fact is read as the tuple of abstract values it may still take (one value when s
 domain when not), and :func:`judge` settles the decision by enumerating every completion:
 
 - every completion gives the same outcome and determination: that is the decision, and it cites
-  the clauses that every completion cites;
+  the clauses that every completion cites (or, when no clause is cited by all of them, each
+  clause some completion cites);
 - otherwise the request is pended, and a fact is missing exactly when some completion exists in
   which changing that fact alone changes the outcome or the determination.
 
@@ -66,6 +67,9 @@ def judge(
     if len(decided) == 1:
         first = next(iter(verdicts.values()))
         cited = frozenset.intersection(*(v.clauses for v in verdicts.values()))
+        # Every completion decides alike, but by different routes (a status an ALL code
+        # contradicts, each reading covered another way): the decision rests on each of them.
+        cited = cited or frozenset.union(*(v.clauses for v in verdicts.values()))
         return Judgement(Verdict(first.outcome, first.determination, cited), ())
     missing = set()
     for position, domain in enumerate(domains):

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -15,7 +16,8 @@ from jsonschema import Draft202012Validator
 
 from policy_conformance import contract
 from policy_conformance.contract import docs
-from policy_conformance.packs import read_fixtures
+from policy_conformance.packs import Pack, load_packs, read_fixtures
+from policy_conformance.paths import pack_roots
 
 EXAMPLES = contract.SCHEMA_DIR / "examples"
 NAMES = ("case", "decision", "rejection", "metadata")
@@ -82,9 +84,15 @@ def test_a_date_that_does_not_exist_is_rejected() -> None:
 
 
 def test_contract_versions_are_compatible_by_major() -> None:
-    assert contract.compatible("2.0") and contract.compatible("2.7")
-    # Contract 2.0 changed what is graded and which cases are well formed: 1.x is refused.
-    assert not contract.compatible("1.0") and not contract.compatible("3.0")
+    assert contract.compatible("3.0") and contract.compatible("3.7")
+    # Contract 3.0 moved the facts into each policy's facts schema: 2.x is refused.
+    assert not contract.compatible("2.0") and not contract.compatible("4.0")
+
+
+def test_the_shared_facts_schema_is_valid_with_an_id() -> None:
+    document = contract.schema("facts")
+    assert document["$id"] == "https://policy-conformance.org/contract/3/facts.schema.json"
+    Draft202012Validator.check_schema(document)
 
 
 def test_readme_tables_are_generated_from_the_schemas() -> None:
@@ -100,30 +108,59 @@ def test_readme_tables_are_generated_from_the_schemas() -> None:
 def test_documented_vocabularies_cover_exactly_the_schema_enums() -> None:
     properties = contract.schema("decision")["properties"]
     assert list(docs.STANDARD_VOCABULARIES) == properties["outcome"]["enum"]
-    assert list(docs.MISSING_FACTS) == properties["missing_facts"]["items"]["enum"]
 
 
-def test_missing_fact_fields_exist_in_the_case_schema() -> None:
-    case_schema = contract.schema("case")
-    for field in docs.MISSING_FACTS.values():
-        node = case_schema
-        for part in field.split("."):
-            node = node["properties"][part]
+def _policy_packs() -> list[Pack]:
+    return [pack for pack in load_packs() if pack.kind == "policy"]
+
+
+@pytest.mark.parametrize("pack", _policy_packs(), ids=lambda p: p.id)
+def test_each_missing_fact_names_fields_its_facts_schema_defines(pack: Pack) -> None:
+    facts = contract.pack_facts(pack.id)
+    assert facts is not None
+    shared = contract.schema("facts")["$defs"]
+    choices = facts["$defs"]["missing_fact"]["oneOf"]
+    assert [c["const"] for c in choices] == list(pack.missing_facts)
+    for choice in choices:
+        assert choice["x-fields"], choice
+        for field in choice["x-fields"]:
+            node = facts
+            for part in field.split("."):
+                node = node["properties"][part]
+                if "$ref" in node:
+                    node = shared[node["$ref"].rsplit("/", 1)[-1]]
+
+
+@pytest.mark.parametrize("pack", _policy_packs(), ids=lambda p: p.id)
+def test_a_shared_fact_is_placed_under_its_own_name(pack: Pack) -> None:
+    facts = contract.pack_facts(pack.id)
+    assert facts is not None
+    for part in ("clinical", "evidence"):
+        for name, node in facts["properties"].get(part, {}).get("properties", {}).items():
+            reference = node.get("$ref", "")
+            if reference.startswith(contract.schema("facts")["$id"]):
+                assert reference.rsplit("/", 1)[-1] == name, (pack.id, name)
 
 
 def test_every_fixture_conforms_to_the_case_schema() -> None:
-    fixtures, problems = read_fixtures()
-    assert problems == []
-    assert len(fixtures) >= 6
+    count = 0
+    for pack in _policy_packs():
+        fixtures, problems = read_fixtures(pack)
+        assert problems == []
+        count += len(fixtures)
+    assert count >= 6
 
 
 def test_public_surface_is_fixed() -> None:
     assert sorted(contract.__all__) == [
         "CONTRACT_VERSION",
+        "FACTS_FILE",
         "SCHEMA_DIR",
         "SchemaName",
         "Violation",
         "compatible",
+        "missing_fact_titles",
+        "pack_facts",
         "registry",
         "schema",
         "violations",
@@ -137,17 +174,24 @@ def _instances() -> list[tuple[contract.SchemaName, object]]:
     for path in sorted((EXAMPLES / "invalid").glob("*.json")):
         example = json.loads(path.read_text())
         found.append((example["schema"], example["instance"]))
-    fixtures, _ = read_fixtures()
-    found += [("case", f.case) for f in fixtures.values()]
+    for pack in _policy_packs():
+        fixtures, _ = read_fixtures(pack)
+        found += [("case", f.case) for f in fixtures.values()]
     return found
 
 
-def test_fast_and_explaining_validators_agree() -> None:
-    from policy_conformance.contract import _fast_validator, _validator
+def _validators(name: contract.SchemaName, instance: object) -> tuple[Any, Any]:
+    from policy_conformance.contract import _fast_validator, _policy_of, _validator
 
+    policy = _policy_of(name, instance)
+    return _fast_validator(name, policy, pack_roots()), _validator(name, policy, pack_roots())
+
+
+def test_fast_and_explaining_validators_agree() -> None:
     for name, instance in _instances():
-        fast = _fast_validator(name).is_valid(instance)
-        slow = not list(_validator(name).iter_errors(instance))
+        fast_validator, validator = _validators(name, instance)
+        fast = fast_validator.is_valid(instance)
+        slow = not list(validator.iter_errors(instance))
         assert fast == slow, (name, instance)
 
 
@@ -186,8 +230,6 @@ def _paths(node: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, 
 @settings(max_examples=300, deadline=None, database=None)
 @given(data=st.data())
 def test_fast_and_explaining_validators_agree_on_mutated_instances(data: st.DataObject) -> None:
-    from policy_conformance.contract import _fast_validator, _validator
-
     name, original = data.draw(st.sampled_from(_instances()))
     instance = copy.deepcopy(original)
     path = data.draw(st.sampled_from(_paths(instance)[1:] or [()]))
@@ -199,6 +241,7 @@ def test_fast_and_explaining_validators_agree_on_mutated_instances(data: st.Data
             del parent[path[-1]]
         else:
             parent[path[-1]] = data.draw(_json)  # type: ignore[index]
-    fast = _fast_validator(name).is_valid(instance)
-    slow = not list(_validator(name).iter_errors(instance))
+    fast_validator, validator = _validators(name, instance)
+    fast = fast_validator.is_valid(instance)
+    slow = not list(validator.iter_errors(instance))
     assert fast == slow, (name, instance)

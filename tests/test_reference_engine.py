@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 from policy_conformance import contract, reference
 from policy_conformance.reference import ReferenceEngine, decide, metadata
-from policy_conformance.reference import mutants as wrong
+from policy_conformance.reference.inotuzumab_besponsa import mutants as wrong
+from policy_conformance.packs import load_packs
 from policy_conformance.reference.inotuzumab_besponsa.rules import CLAUSE_ORDER, MISSING_FACT_ORDER
 from tests.test_kit_rules import _imports
 
@@ -104,18 +105,25 @@ def summary(reply: dict[str, Any]) -> tuple[Any, ...]:
 
 def test_public_surface_is_fixed() -> None:
     assert reference.__all__ == ["ReferenceEngine", "decide", "metadata"]
+    assert [p["id"] for p in reference.engine.policies()] == sorted(
+        p.id for p in load_packs() if p.kind == "policy"
+    )
 
 
-def test_metadata() -> None:
-    expected = {
-        "name": "policy-conformance reference engine",
-        "version": "0.1.0",
-        "contract_version": contract.CONTRACT_VERSION,
-        "policies": ["inotuzumab_besponsa"],
-    }
-    assert metadata() == expected
-    assert ReferenceEngine().metadata() == expected
-    assert contract.violations("metadata", metadata()) == []
+def test_metadata_declares_every_policy_pack_at_its_version() -> None:
+    described = metadata()
+    assert described["name"] == "policy-conformance reference engine"
+    assert described["contract_version"] == contract.CONTRACT_VERSION
+    assert ReferenceEngine().metadata() == described
+    assert contract.violations("metadata", described) == []
+    packs = {pack.id: pack.version for pack in load_packs() if pack.kind == "policy"}
+    assert {p["id"]: p["version"] for p in described["policies"]} == packs
+
+
+def test_a_case_for_a_policy_it_does_not_implement_is_rejected() -> None:
+    reply = ask({**make_case(), "policy_id": "blinatumomab_blincyto"})
+    assert "errors" in reply
+    assert "blinatumomab_blincyto" in reply["errors"][0]["message"]
 
 
 def test_engine_class_delegates_to_decide() -> None:
@@ -123,7 +131,14 @@ def test_engine_class_delegates_to_decide() -> None:
     assert ReferenceEngine().decide(case) == decide(case)
 
 
-@pytest.mark.parametrize("module", ["__init__.py", "engine.py", "rules.py"])
+_DECISION_CODE = sorted(
+    path.relative_to(ROOT / "reference").as_posix()
+    for path in (ROOT / "reference").glob("**/*.py")
+    if path.name not in ("mutants.py", "server.py", "cli.py", "__main__.py")
+)
+
+
+@pytest.mark.parametrize("module", _DECISION_CODE)
 def test_the_decision_code_imports_only_stdlib_and_contract(module: str) -> None:
     # The reference stands alone: the standard library, and the contract it is graded by.
     imported = _imports(ROOT / "reference" / module)
@@ -363,7 +378,7 @@ LISTINGS = [
 
 
 def test_rating_table_covers_every_rating_the_contract_allows() -> None:
-    for rule in contract.schema("case")["$defs"]["compendium_listing"]["allOf"]:
+    for rule in contract.schema("facts")["$defs"]["compendium_listing"]["allOf"]:
         names = rule["if"]["properties"]["compendium"]
         ratings = set(rule["then"]["properties"]["rating"]["enum"])
         for name in names.get("enum", [names.get("const")]):
@@ -451,13 +466,6 @@ def test_another_drug_is_not_applicable() -> None:
 def test_another_drug_under_the_policys_codes_is_not_applicable() -> None:
     reply = ask(make_case(drug="blinatumomab", codes=["J3590"]))
     assert summary(reply) == ("not-applicable", None, ["INO-CODES"], None)
-
-
-def test_another_policy_is_not_applicable() -> None:
-    case = {**make_case(), "policy_id": "blinatumomab_blincyto"}
-    reply = ask(case)
-    assert summary(reply) == ("not-applicable", None, ["INO-CODES"], None)
-    assert reply["policy"] == {"id": "inotuzumab_besponsa", "version": "2020-11"}
 
 
 @pytest.mark.parametrize(
@@ -649,7 +657,7 @@ iso_dates = st.dates(min_value=date(2016, 1, 1), max_value=date(2199, 12, 31)).m
 cases = st.fixed_dictionaries(
     {
         "case_id": st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,15}", fullmatch=True),
-        "policy_id": st.sampled_from(["inotuzumab_besponsa"] * 9 + ["blinatumomab_blincyto"]),
+        "policy_id": st.just("inotuzumab_besponsa"),
         "date_of_service": iso_dates,
         "member": st.fixed_dictionaries({"birth_date": iso_dates}),
         "drug": st.fixed_dictionaries(
@@ -882,7 +890,6 @@ WRONG_CASES: dict[str, Callable[[], Any]] = {
     "misses_s_codes": lambda: make_case(codes=["S0353"]),
     "brand_name_unmatched": lambda: make_case(drug="besponsa"),
     "stem_name_unmatched": lambda: make_case(drug="inotuzumab"),
-    "decides_other_policies": lambda: {**make_case(), "policy_id": "blinatumomab_blincyto"},
     "j9229_from_the_second_day": lambda: make_case(date_of_service="2019-01-01"),
     "c9028_through_new_year": lambda: make_case(date_of_service="2019-01-01", codes=["C9028"]),
     "cites_code_dates_for_any_code": lambda: make_case(codes=["J9039"]),
@@ -909,7 +916,7 @@ def test_every_wrong_engine_has_a_case_and_a_clause() -> None:
     contract_clauses = yaml.safe_load(CONTRACT_CATALOGUE.read_text(encoding="utf-8"))["clauses"]
     catalogue = set(CLAUSE_ORDER) | {clause["id"] for clause in contract_clauses}
     assert set(WRONG_CASES) == set(wrong.MUTANTS)
-    assert set(wrong.__all__) == set(wrong.MUTANTS) | {"MUTANTS"}
+    assert set(wrong.__all__) == set(wrong.MUTANTS) | {"MUTANTS", "PACK", "metadata"}
     for clause in wrong.MUTANTS.values():
         assert clause in catalogue, clause
 

@@ -1,10 +1,10 @@
-"""The suite has teeth: ``conformance mutants`` kills every mutant of the gallery, each twice.
+"""The suite has teeth: ``conformance mutants`` kills every mutant of every pack's gallery, twice.
 
-The gallery (``policy_conformance.reference.inotuzumab_besponsa.mutants``) holds the mistakes a vendor could plausibly
-make, each breaking one clause. Run as a vendor would, ``conformance mutants`` must kill every
-one with at least two scenarios, one of them of the clause the mutant breaks, and exit 0; a
-gallery with a survivor or a mutant killed once makes it exit 1. The reference engine, through
-``conformance run``, is conformant on every clause.
+Each policy pack's gallery (``policy_conformance.reference.<pack>.mutants``) holds the mistakes a
+vendor could plausibly make, each breaking one clause. Run as a vendor would, ``conformance
+mutants`` must kill every one with at least two scenarios, one of them of the clause the mutant
+breaks, and exit 0; a gallery with a survivor or a mutant killed once makes it exit 1. The
+reference engine, through ``conformance run``, is conformant on every clause of every pack.
 """
 
 from __future__ import annotations
@@ -14,8 +14,15 @@ from typing import Any
 
 import pytest
 
-from policy_conformance.reference.inotuzumab_besponsa.mutants import MUTANTS
+from policy_conformance.mutants import galleries
+from policy_conformance.packs import load_packs
 from tests.kit import Run, conformance
+
+GALLERIES = galleries(pack.id for pack in load_packs())
+#: Every mutant of every gallery, by (gallery module, name), with the clause it breaks.
+MUTANTS = {
+    (gallery.module, name): clause for gallery in GALLERIES for name, clause in gallery.mutants.items()
+}
 
 
 @pytest.fixture(scope="module")
@@ -29,31 +36,40 @@ def _mutants(run: Run) -> dict[str, dict[str, Any]]:
     return {entry["name"]: entry for entry in run.report["mutants"]}
 
 
-@pytest.mark.slow
-def test_the_gallery_holds_at_least_forty_documented_mutants() -> None:
-    from policy_conformance.reference import mutants
+def _by_gallery(run: Run) -> dict[tuple[str, str], dict[str, Any]]:
+    assert run.report is not None, run.out[-3000:] + run.err
+    return {(entry["gallery"], entry["name"]): entry for entry in run.report["mutants"]}
 
-    assert len(MUTANTS) >= 40
-    for name in MUTANTS:
-        doc = (getattr(mutants, name).__doc__ or "").strip()
-        assert doc and "\n" not in doc, f"{name}: needs a one-line docstring"
+
+def test_every_policy_pack_has_a_gallery_of_documented_mutants() -> None:
+    import importlib
+
+    policy_packs = {pack.id for pack in load_packs() if pack.kind == "policy"}
+    assert {gallery.pack for gallery in GALLERIES} == policy_packs
+    assert sum(len(gallery.mutants) for gallery in GALLERIES) >= 40
+    for gallery in GALLERIES:
+        module = importlib.import_module(gallery.module)
+        assert len(gallery.mutants) >= 6, gallery.module
+        for name in gallery.mutants:
+            doc = (getattr(module, name).__doc__ or "").strip()
+            assert doc and "\n" not in doc, f"{gallery.module}.{name}: needs a one-line docstring"
 
 
 @pytest.mark.slow
 def test_every_mutant_is_killed_at_least_twice(matrix: Run) -> None:
     assert matrix.code == 0, matrix.out[-3000:] + matrix.err
     assert "kill rate 100%" in matrix.out
-    kills = {name: entry["kills"] for name, entry in _mutants(matrix).items()}
+    kills = {key: entry["kills"] for key, entry in _by_gallery(matrix).items()}
     assert set(kills) == set(MUTANTS)
     assert {name: n for name, n in kills.items() if n < 2} == {}
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("mutant", "clause"), sorted(MUTANTS.items()))
+@pytest.mark.parametrize(("mutant", "clause"), sorted(MUTANTS.items()), ids=lambda v: str(v))
 def test_each_mutant_is_killed_by_the_clause_it_breaks(
-    matrix: Run, mutant: str, clause: str
+    matrix: Run, mutant: tuple[str, str], clause: str
 ) -> None:
-    killers = _mutants(matrix)[mutant]["killers"]
+    killers = _by_gallery(matrix)[mutant]["killers"]
     assert any(clause in scenario["clauses"] for scenario in killers), (mutant, killers)
 
 
@@ -65,7 +81,8 @@ def test_each_mutant_is_killed_by_the_clause_it_breaks(
 def test_a_mutant_wrong_in_one_graded_field_fails_on_that_field(
     matrix: Run, mutant: str, graded: str
 ) -> None:
-    killers = _mutants(matrix)[mutant]["killers"]
+    gallery = "policy_conformance.reference.inotuzumab_besponsa.mutants"
+    killers = _by_gallery(matrix)[(gallery, mutant)]["killers"]
     assert killers and all(s["outcome"] == "failed" for s in killers)
     assert all(s["message"].startswith(f"wrong decision: {graded}") for s in killers), [
         s["message"][:120] for s in killers
@@ -105,10 +122,28 @@ def test_a_gallery_or_mutant_that_does_not_exist_is_a_usage_error(
 
 @pytest.mark.slow
 def test_every_clause_has_a_mutant() -> None:
-    from policy_conformance.packs import load_packs
-
     clauses = {cid for pack in load_packs() for cid in pack.clauses}
     assert clauses <= set(MUTANTS.values()), clauses - set(MUTANTS.values())
+
+
+def test_a_gallery_is_checked_on_its_own_pack_alone(tmp_path: Path) -> None:
+    run = conformance(
+        "mutants",
+        "--pack",
+        "inotuzumab_besponsa",
+        "--mutant",
+        "adults_only",
+        report=tmp_path / "m.json",
+    )
+    assert run.code == 0, run.out[-3000:] + run.err
+    killers = _mutants(run)["adults_only"]["killers"]
+    assert {k["feature"].partition("/")[0] for k in killers} == {"inotuzumab_besponsa"}
+
+
+def test_an_unknown_pack_is_a_usage_error() -> None:
+    run = conformance("mutants", "--pack", "no_such_pack")
+    assert run.code == 2
+    assert "--pack: unknown pack no_such_pack" in run.err
 
 
 @pytest.mark.slow
@@ -118,4 +153,5 @@ def test_reference_engine_is_conformant_on_every_clause(tmp_path: Path) -> None:
     assert run.report is not None
     assert run.report["conformant"] is True
     assert {c["verdict"] for c in run.report["clauses"]} == {"conformant"}
+    assert {p["verdict"] for p in run.report["packs"]} == {"conformant"}
     assert run.report["totals"]["failed"] == run.report["totals"]["errored"] == 0

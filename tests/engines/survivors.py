@@ -12,10 +12,13 @@ from policy_conformance.reference.inotuzumab_besponsa.mutants import decide, wro
 
 __all__ = [
     "MUTANTS",
+    "PACK",
     "answers_like_the_reference",
     "forgets_the_far_future",
     "wrong_policy_version",
 ]
+
+PACK: Final = "inotuzumab_besponsa"
 
 MUTANTS: Final = {
     "answers_like_the_reference": "INO-RR-BALL",
