@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any, Final
 
 from policy_conformance.reference.engine import answer
+from policy_conformance.reference.engine import decide as decide_any_policy
 
 from . import decide
 from .rules import ALL_CODES, one_month_old_on
@@ -62,20 +63,29 @@ MUTANTS: Final[dict[str, str]] = {
 __all__ = ["MUTANTS", "PACK", *MUTANTS]
 
 
+def _wrong_here(case: Any, wrong: Callable[[Case], Decision]) -> Decision:
+    """``wrong``'s decision of a well-formed case under this policy; the reference's otherwise.
+
+    A malformed case is rejected like the reference rejects it, and a case under another policy
+    is decided by the reference, so that only this pack's scenarios can catch the mutant.
+    """
+    return answer(case, lambda c: wrong(c) if c["policy_id"] == PACK else decide_any_policy(c))
+
+
 def _edited(case: Any, edit: Callable[[Case], None]) -> Decision:
-    """Decide a copy of the case after one edit; a malformed case is answered unedited."""
+    """Decide a copy of the case after one edit."""
 
     def wrong(c: Case) -> Decision:
         changed = copy.deepcopy(c)
         edit(changed)
         return decide(changed)
 
-    return answer(case, wrong)
+    return _wrong_here(case, wrong)
 
 
 def _revised(case: Any, revise: Callable[[Case, Decision], Decision]) -> Decision:
     """Decide the case like the reference, then revise the decision."""
-    return answer(case, lambda c: revise(c, decide(c)))
+    return _wrong_here(case, lambda c: revise(c, decide(c)))
 
 
 def _clinical(c: Case) -> dict[str, Any]:
