@@ -92,6 +92,15 @@ Feature: Procedure Code
       And the decision rests on clauses BND-DX-CODES and BND-INVESTIGATIONAL
 
     @applies @reading:covered-diagnosis-codes
+    Scenario: NCCN category 2B does not make up for an unlisted diagnosis code
+      Given a request for an adult with relapsed B-cell lymphoblastic lymphoma
+      And NCCN rates the use category 2B
+      When the engine decides the request
+      Then the request is not covered
+      And the determination is investigational
+      And the decision rests on clauses BND-DX-CODES and BND-INVESTIGATIONAL
+
+    @applies @reading:covered-diagnosis-codes
     Scenario: An infant under one month with lymphoblastic lymphoma is not covered on both limits
       Given a request for an adult with relapsed B-cell lymphoblastic lymphoma
       And the member was born on 2025-07-20

@@ -36,6 +36,16 @@ Feature: Criteria: all other indications
       And the determination is investigational
       And the decision rests on clause BND-INVESTIGATIONAL
 
+    @applies @reading:all-other-investigational
+    Scenario: Relapsed T-cell ALL in a two-week-old also rests on the age floor
+      Given a request for an adult with relapsed T-cell ALL
+      And the member was born on 2025-02-24
+      And the date of service is 2025-03-10
+      When the engine decides the request
+      Then the request is not covered
+      And the determination is investigational
+      And the decision rests on clauses BND-AGE and BND-INVESTIGATIONAL
+
     @near-miss
     Scenario: A use NCCN rates category 2B is not investigational
       Given a request for an adult in induction for newly diagnosed CD19-positive B-cell precursor ALL

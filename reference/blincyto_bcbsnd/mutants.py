@@ -69,7 +69,9 @@ def _wrong_here(case: Any, wrong: Callable[[Case], Decision]) -> Decision:
     A malformed case is rejected like the reference rejects it, and a case under another policy
     is decided by the reference, so that only this pack's scenarios can catch the mutant.
     """
-    return answer(case, lambda c: wrong(c) if c["policy_id"] == PACK else decide_any_policy(c))
+    return answer(
+        case, lambda c: wrong(dict(c)) if c["policy_id"] == PACK else decide_any_policy(c)
+    )
 
 
 def _edited(case: Any, edit: Callable[[Case], None]) -> Decision:
