@@ -16,11 +16,11 @@ from pathlib import Path
 from .bdd_private import StepDefinition, step_definitions
 from .errors import KitError
 from .lint import STEP_MODULES, parse_feature
-from .phrases import step_modules
 from .outputs import write_text
 from .packs import Pack, load_packs
 from .pages.gherkin import scenario_block
 from .pages.shell import anchor, page, text
+from .phrases import step_modules
 
 __all__ = ["DocumentedScenario", "render_index", "render_pack", "write_docs"]
 

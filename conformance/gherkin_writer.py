@@ -50,6 +50,7 @@ def scenario_text(
     word = "clause" if len(clauses) == 1 else "clauses"
     lines.append(f"      And the decision rests on {word} {_listing(clauses)}")
     if expected["outcome"] == "pended":
+        # Fuzz draws the cases of a policy pack: its own words for missing facts.
         words = missing_fact_phrases(pack_named(request.pack))
         facts = [_phrase(words, fact) for fact in expected.get("missing_facts", [])]
         lines.append(f"      And the missing facts are {_listing(facts)}")

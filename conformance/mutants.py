@@ -1,8 +1,10 @@
 """``conformance mutants``: run the suite against every mutant of a gallery and print what kills it.
 
 A gallery is a module with ``MUTANTS``, a mapping from the name of each deliberately wrong engine
-to the clause it breaks (the kit's own is ``policy_conformance.reference.inotuzumab_besponsa.mutants``). The gallery is
-found by module name when the command runs, never imported by the harness. Each mutant runs as
+to the clause it breaks, and ``PACK``, the pack its mutants are wrong about (each mutant is checked
+on that pack alone). Each policy pack's gallery is found by convention, as
+``policy_conformance.reference.<pack>.mutants``, when the command runs; the harness never imports
+one otherwise. Each mutant runs as
 its own ``conformance run`` child process with ``--report``, two at a time by default, so that no
 mutant can touch the kit or another mutant. A mutant is killed when a scenario fails or errors
 against it; the command exits 1 when any mutant survives or is killed by fewer than two scenarios.
@@ -25,18 +27,18 @@ from pathlib import Path
 from typing import Any
 
 from .errors import KitError
-from .paths import PACKS_VARIABLE
 from .outputs import strict_json, write_text
+from .paths import PACKS_VARIABLE
 from .results import EXIT_CONFORMANT, EXIT_ERRORED, EXIT_FAILED
 
 __all__ = [
     "GALLERY_PATTERN",
-    "Gallery",
     "MINIMUM_KILLS",
+    "Gallery",
     "MutantResult",
     "child_environment",
-    "kill_matrix",
     "galleries",
+    "kill_matrix",
     "load_gallery",
     "run_mutants",
 ]
@@ -145,9 +147,7 @@ class MutantResult:
         return "killed" if self.kills >= MINIMUM_KILLS else "killed once"
 
 
-def _run_one(
-    module: str, name: str, clause: str, folder: Path, pack: str | None
-) -> MutantResult:
+def _run_one(module: str, name: str, clause: str, folder: Path, pack: str | None) -> MutantResult:
     report = folder / f"{module}.{name}.json"
     command = [
         sys.executable,
@@ -208,9 +208,7 @@ def run_mutants(
         ThreadPoolExecutor(max_workers=max(1, jobs)) as pool,
     ):
         futures = [
-            pool.submit(
-                _run_one, g.module, name, g.mutants[name], Path(folder), g.pack
-            )
+            pool.submit(_run_one, g.module, name, g.mutants[name], Path(folder), g.pack)
             for g, name in chosen
         ]
         return [future.result() for future in futures]

@@ -329,15 +329,21 @@ def _read_facts(path: Path, pack_id: str) -> tuple[dict[str, str], list[Problem]
         return {}, [Problem(path, f"$id must be {expected_id}")]
     choices = facts.get("$defs", {}).get("missing_fact", {}).get("oneOf")
     if not isinstance(choices, list) or not choices:
-        return {}, [Problem(path, "needs $defs/missing_fact/oneOf: the facts a pended decision names")]
+        return {}, [
+            Problem(path, "needs $defs/missing_fact/oneOf: the facts a pended decision names")
+        ]
     vocabulary: dict[str, str] = {}
     problems: list[Problem] = []
     for choice in choices:
         name, title = choice.get("const"), choice.get("title")
         if not isinstance(name, str) or not _FACT_NAME.fullmatch(name):
-            problems.append(Problem(path, f"missing fact {name!r} is not a lower-case hyphenated name"))
+            problems.append(
+                Problem(path, f"missing fact {name!r} is not a lower-case hyphenated name")
+            )
         elif not isinstance(title, str) or not title.strip():
-            problems.append(Problem(path, f"missing fact {name!r} needs a title: its words in features"))
+            problems.append(
+                Problem(path, f"missing fact {name!r} needs a title: its words in features")
+            )
         else:
             vocabulary[name] = " ".join(title.split())
     return vocabulary, problems
@@ -360,8 +366,14 @@ def _read_packs(roots: tuple[Path, ...]) -> tuple[tuple[Pack, ...], tuple[Proble
             continue
         found_packs, found = _read_root(root / "features")
         for pack in found_packs:
-            if any(other.id == pack.id for other in packs):
-                found.append(Problem(pack.directory / "clauses.yaml", f"pack {pack.id} is already in {display(next(o for o in packs if o.id == pack.id).directory)}"))
+            twin = next((other for other in packs if other.id == pack.id), None)
+            if twin is not None:
+                found.append(
+                    Problem(
+                        pack.directory / "clauses.yaml",
+                        f"pack {pack.id} is already in {display(twin.directory)}",
+                    )
+                )
             else:
                 packs.append(pack)
         problems.extend(found)
@@ -377,11 +389,24 @@ def _read_packs(roots: tuple[Path, ...]) -> tuple[tuple[Pack, ...], tuple[Proble
                 )
             seen[clause_id] = pack.id
     known = {pack.id: pack for pack in packs}
+    folders = {path.parent.name for root in roots for path in root.glob("features/*/clauses.yaml")}
     for pack in packs:
-        source = known.get(pack.requests_from or pack.id)
-        if source is None or source.kind != "policy" and pack.requests_from:
+        if pack.requests_from is None or pack.requests_from not in known:
+            # A pack folder that failed to load has its own problem: say nothing more of it.
+            if pack.requests_from is not None and pack.requests_from not in folders:
+                problems.append(
+                    Problem(
+                        pack.directory / "clauses.yaml",
+                        f"requests_from names no pack: {pack.requests_from}",
+                    )
+                )
+            continue
+        if known[pack.requests_from].kind != "policy":
             problems.append(
-                Problem(pack.directory / "clauses.yaml", f"requests_from names no policy pack: {pack.requests_from}")
+                Problem(
+                    pack.directory / "clauses.yaml",
+                    f"requests_from names a pack that is no policy pack: {pack.requests_from}",
+                )
             )
     return tuple(packs), tuple(problems)
 
@@ -553,5 +578,6 @@ def fixture_for(pack: Pack, describes: str) -> Fixture:
     except KeyError:
         known = "; ".join(sorted(f.describes for f in fixtures.values()))
         raise KitError(
-            f"no fixture of pack {source.id} describes {describes!r}; its fixtures describe: {known}"
+            f"no fixture of pack {source.id} describes {describes!r}; "
+            f"its fixtures describe: {known}"
         ) from None

@@ -251,10 +251,17 @@ class RunResults:
                 "fixed": self.fixed,
                 "unmatched": self.unmatched,
             },
-            "clauses": [asdict(v) | {"verdict": v.verdict} for v in verdicts],
+            "clauses": [_clause_entry(v) for v in verdicts],
             "readings": [asdict(r) | {"pack": p.id} for p in packs for r in p.readings.values()],
             "scenarios": [s.entry() for s in self.scenarios],
         }
+
+
+def _clause_entry(verdict: ClauseVerdict) -> dict[str, Any]:
+    """A clause as the report gives it: an unchecked pack's clause is "not checked"."""
+    entry = asdict(verdict) | {"verdict": verdict.verdict}
+    del entry["unchecked"]
+    return entry
 
 
 def exit_code(results: RunResults) -> int:

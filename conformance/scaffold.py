@@ -28,7 +28,11 @@ def new_pack(pack_id: str, root: Path, title: str, sections: list[str]) -> list[
         raise KitError(f"new-pack: {pack_id!r} is no pack id (lower case, digits, underscores)")
     if not root.is_dir():
         raise KitError(f"new-pack: --into {root} is not a folder")
-    folders = [root / "features" / pack_id, root / "fixtures" / pack_id, root / "reference" / pack_id]
+    folders = [
+        root / "features" / pack_id,
+        root / "fixtures" / pack_id,
+        root / "reference" / pack_id,
+    ]
     for folder in folders:
         if folder.exists():
             raise KitError(f"new-pack: {folder} already exists")
@@ -204,7 +208,7 @@ def _feature(pack_id: str, section: str, clause: str, records: str | None) -> st
 
 
 def _reference(pack_id: str, title: str) -> str:
-    return f'''"""The reference engine's {title} policy: a skeleton that rejects every case until written.
+    return f'''"""The {title} reference engine: a skeleton refusing every case until it is written.
 
 Export ``POLICY`` (the id and version the decisions name) and ``decide(case)``, which decides a
 case that already conforms to the contract; see ``policy_conformance.reference.completions``.

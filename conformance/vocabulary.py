@@ -52,6 +52,9 @@ def vocabulary_problems(
     used: set[int] = set()
     expected_facts: set[tuple[str, str]] = set()
     policies: dict[str, Pack] = {}
+    scenarios = list(scenarios)
+    # A pack whose requests come from a pack that did not load has that problem already.
+    sources = {pack.id: pack for _, pack, _, _, _ in scenarios}
     for path, pack, line, name, renderings in scenarios:
         for steps in renderings:
             for step_type, text, _ in steps:
@@ -61,8 +64,9 @@ def vocabulary_problems(
                     if definition.type in (step_type, None) and definition.parser.is_matching(text)
                 )
                 match = _MISSING.match(text)
-                if step_type == "then" and match:
-                    words = missing_fact_phrases(pack)
+                source = sources.get(pack.policy_of_requests)
+                if step_type == "then" and match and source is not None:
+                    words = missing_fact_phrases(source)
                     expected_facts.update(
                         (pack.policy_of_requests, words.get(" ".join(phrase.lower().split()), ""))
                         for phrase in phrase_list(match["facts"])

@@ -30,12 +30,12 @@ from policy_conformance.paths import pack_roots
 __all__ = [
     "CONTRACT_VERSION",
     "FACTS_FILE",
-    "missing_fact_titles",
-    "pack_facts",
     "SCHEMA_DIR",
     "SchemaName",
     "Violation",
     "compatible",
+    "missing_fact_titles",
+    "pack_facts",
     "registry",
     "schema",
     "violations",
@@ -149,7 +149,9 @@ def _schema_for(name: SchemaName, policy: str | None) -> dict[str, Any]:
 
 
 @cache
-def _validator(name: SchemaName, policy: str | None, roots: tuple[Path, ...]) -> Draft202012Validator:
+def _validator(
+    name: SchemaName, policy: str | None, roots: tuple[Path, ...]
+) -> Draft202012Validator:
     resources = registry()
     if policy is not None:
         facts = pack_facts(policy)
@@ -217,8 +219,10 @@ def _leaves(errors: Iterable[ValidationError]) -> Iterable[ValidationError]:
 def _vocabulary(error: ValidationError) -> list[Any]:
     """The values of a vocabulary written as ``oneOf`` titled constants (a pack's missing facts)."""
     choices = error.validator_value if error.validator == "oneOf" else None
-    if isinstance(choices, list) and choices and all(
-        isinstance(c, Mapping) and "const" in c for c in choices
+    if (
+        isinstance(choices, list)
+        and choices
+        and all(isinstance(c, Mapping) and "const" in c for c in choices)
     ):
         return [c["const"] for c in choices]
     return []

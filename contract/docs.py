@@ -44,6 +44,7 @@ STANDARD_VOCABULARIES: dict[str, tuple[str, str, str]] = {
     ),
 }
 
+
 def _type(node: dict[str, Any]) -> str:
     if "enum" in node:
         return " \\| ".join(f"`{v}`" for v in node["enum"])

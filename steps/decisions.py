@@ -20,7 +20,7 @@ from pytest_bdd import parsers, then, when
 from policy_conformance.boundary import CheckedEngine
 from policy_conformance.corpus import EXPECTED, SENT
 from policy_conformance.grading import graded, mismatch, reordered, repeat_case_id, worded
-from policy_conformance.packs import Pack
+from policy_conformance.packs import Pack, pack_named
 
 from .language import DETERMINATIONS, OUTCOMES, missing_fact_phrases, phrase_list, term
 
@@ -90,6 +90,6 @@ def _(decision: Decision, clauses: str, request: pytest.FixtureRequest) -> None:
 
 @then(parsers.parse("the missing facts are {facts}"))
 def _(decision: Decision, facts: str, pack: Pack, request: pytest.FixtureRequest) -> None:
-    words = missing_fact_phrases(pack)
+    words = missing_fact_phrases(pack_named(pack.policy_of_requests))
     expected = sorted(term(words, f, f"missing fact of {pack.id}") for f in phrase_list(facts))
     expect(request, "missing_facts", expected, "decision", decision)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 
 from policy_conformance.errors import KitError
-from policy_conformance.packs import Pack, pack_named
+from policy_conformance.packs import Pack
 
 __all__ = [
     "COMPENDIA",
@@ -58,13 +58,13 @@ COMPENDIA = {
 }
 
 
-def missing_fact_phrases(pack: Pack) -> dict[str, str]:
-    """The words for each missing fact of the pack's requests, as features write them.
+def missing_fact_phrases(policy: Pack) -> dict[str, str]:
+    """The words for each missing fact of a policy pack, as features write them.
 
     Each policy names its own missing facts, with the words, in its facts schema; a contract
-    pack's requests are its policy pack's, and so are their missing facts.
+    pack's requests are its policy pack's (:attr:`Pack.policy_of_requests`), and so are their
+    missing facts.
     """
-    policy = pack_named(pack.policy_of_requests)
     return {" ".join(title.lower().split()): name for name, title in policy.missing_facts.items()}
 
 

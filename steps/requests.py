@@ -10,7 +10,6 @@ These are the phrases every policy shares: the envelope of a request and the sha
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import pytest

@@ -199,7 +199,7 @@ def test_reference_transcript_follows_the_protocol_strictly() -> None:
 def test_protocol_schema_is_a_valid_schema_with_the_contract_id() -> None:
     document = json.loads(PROTOCOL_SCHEMA.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(document)
-    assert document["$id"] == "https://policy-conformance.org/contract/2/jsonl-protocol.schema.json"
+    assert document["$id"] == "https://policy-conformance.org/contract/3/jsonl-protocol.schema.json"
     ids = {contract.schema(n)["$id"] for n in ("decision", "rejection", "metadata")}
     refs = {d.get("$ref") for d in document["$defs"].values()}
     assert ids <= refs
@@ -290,7 +290,7 @@ def test_oneshot_fake_answers_correctly(open_engine: Any) -> None:
 def test_oneshot_metadata_unsupported_falls_back(open_engine: Any) -> None:
     spec = fake("cli", "no-metadata")
     adapter = open_engine(spec)
-    assert adapter.metadata() == {"name": spec.partition(":")[2], "contract_version": "2.0"}
+    assert adapter.metadata() == {"name": spec.partition(":")[2], "contract_version": "3.0"}
 
 
 def test_oneshot_metadata_failure_is_unreachable(open_engine: Any) -> None:

@@ -141,15 +141,19 @@ def test_co_reaches_pytest_and_opens_no_engine() -> None:
         "run", "--co", "--clause", "INO-CODE-DATES", "--adapter", "python:no_such_module:x"
     )
     assert run.code == 0, run.err
-    assert "10/146 tests collected" in run.out
+    assert re.search(r"\b10/\d+ tests collected", run.out), run.out[-500:]
 
 
 @pytest.mark.slow
 def test_the_environment_names_the_engine_for_run_too() -> None:
-    wrong = {"CONFORMANCE_ADAPTER": "python:policy_conformance.reference.inotuzumab_besponsa.mutants:accepts_nccn_2b"}
+    gallery = "policy_conformance.reference.inotuzumab_besponsa.mutants"
+    wrong = {"CONFORMANCE_ADAPTER": f"python:{gallery}:accepts_nccn_2b"}
     run = conformance("run", "--clause", "INO-COMPENDIA", env=wrong)
     assert run.code == 1, run.err
-    assert "via python:policy_conformance.reference.inotuzumab_besponsa.mutants:accepts_nccn_2b" in run.out
+    assert (
+        "via python:policy_conformance.reference.inotuzumab_besponsa.mutants:accepts_nccn_2b"
+        in run.out
+    )
     # The command line still wins over the environment.
     run = conformance("run", "--clause", "INO-COMPENDIA", "--adapter", "reference", env=wrong)
     assert run.code == 0, run.err

@@ -160,12 +160,16 @@ def written_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_new_pack_lints_clean_and_fails_until_written(tmp_path: Path) -> None:
     made = conformance("new-pack", "fresh_policy", "--section", "Criteria", "--into", str(tmp_path))
     assert made.code == 0, made.err
+    # The skeleton, run on its own: the kit's checkout has a reference package of its own.
+    skeleton = tmp_path / "reference" / "fresh_policy" / "__init__.py"
+    (tmp_path / "fresh_skeleton.py").write_text(skeleton.read_text())
     environment = {"CONFORMANCE_PACKS": str(tmp_path), "PYTHONPATH": str(tmp_path)}
-    assert conformance("lint", env=environment).code == 0
+    lint = conformance("lint", env=environment)
+    assert lint.code == 0, lint.out
     run = conformance(
         "run",
         "--adapter",
-        "python:reference.fresh_policy:decide",
+        "python:fresh_skeleton:decide",
         report=tmp_path / "report.json",
         env=environment,
     )

@@ -14,7 +14,7 @@ CASE = {"case_id": "c-1"}
 def test_function_engine_round_trips_a_case() -> None:
     adapter = open_adapter("python:tests.engines.toy:decide")
     assert adapter.decide(CASE)["case_id"] == "c-1"
-    assert adapter.metadata() == {"name": "tests.engines.toy:decide", "contract_version": "2.0"}
+    assert adapter.metadata() == {"name": "tests.engines.toy:decide", "contract_version": "3.0"}
 
 
 def test_object_engine_gives_metadata_and_is_closed() -> None:

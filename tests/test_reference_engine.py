@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policy_conformance import contract, reference
+from policy_conformance.packs import load_packs
 from policy_conformance.reference import ReferenceEngine, decide, metadata
 from policy_conformance.reference.inotuzumab_besponsa import mutants as wrong
-from policy_conformance.packs import load_packs
 from policy_conformance.reference.inotuzumab_besponsa.rules import CLAUSE_ORDER, MISSING_FACT_ORDER
 from tests.test_kit_rules import _imports
 

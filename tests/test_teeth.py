@@ -21,7 +21,9 @@ from tests.kit import Run, conformance
 GALLERIES = galleries(pack.id for pack in load_packs())
 #: Every mutant of every gallery, by (gallery module, name), with the clause it breaks.
 MUTANTS = {
-    (gallery.module, name): clause for gallery in GALLERIES for name, clause in gallery.mutants.items()
+    (gallery.module, name): clause
+    for gallery in GALLERIES
+    for name, clause in gallery.mutants.items()
 }
 
 

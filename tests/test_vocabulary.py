@@ -19,22 +19,29 @@ RECORDS = "features/inotuzumab_besponsa/records.feature"
     ("relative", "old", "new", "problem"),
     [
         (
-            CONTRACT,
-            "      And the member was born on 1900-01-01\n",
+            RECORDS,
+            "      And the disease is not stated\n",
             "",
             "steps/requests.py:",
         ),
         (
-            CONTRACT,
-            "      And the member was born on 1900-01-01\n",
+            RECORDS,
+            "      And the disease is not stated\n",
             "",
-            "step phrase 'the member was born on {date}' is used by no scenario",
+            "step phrase 'the disease is not stated' is used by no scenario",
+        ),
+        (
+            RECORDS,
+            "      And FDA labeling is not stated\n",
+            "",
+            "inotuzumab_besponsa/steps.py:",
         ),
         (
             RECORDS,
             "the missing facts are clinical benefit",
             "the missing facts are compendia",
-            "decision.schema.json: missing fact 'clinical-benefit' is expected by no scenario",
+            "inotuzumab_besponsa/facts.schema.json: missing fact 'clinical-benefit' is expected "
+            "by no scenario",
         ),
         (
             COVERED,

@@ -25,7 +25,6 @@ def _(case: Case, sign: str) -> None:
     case["clinical"]["cd22_positive"] = term(SIGNS, sign, "CD22 status") == "positive"
 
 
-
 @given("the use is within FDA labeling on the date of service, with clinical benefit established")
 def _(case: Case) -> None:
     _evidence(case)["fda_labeling"] = {"within_label": True, "clinical_benefit_established": True}
