@@ -28,7 +28,11 @@ _VERDICT_STATUS = {
     "nonconformant": "failed",
     "errored": "errored",
     "not run": "skipped",
+    "not checked": "skipped",
 }
+
+#: Clause verdicts that are no verdict on the engine: the clause's pack was not run or checked.
+_NO_VERDICT = ("not run", "not checked")
 
 
 def _status(scenario: Report) -> str:
@@ -60,15 +64,23 @@ def _facts(pairs: list[tuple[str, Any]]) -> str:
 
 def _headline(report: Report) -> str:
     clauses = report.get("clauses", [])
-    ran = [c for c in clauses if c.get("verdict") != "not run"]
+    ran = [c for c in clauses if c.get("verdict") not in _NO_VERDICT]
     bad = [c for c in ran if c.get("verdict") != "conformant"]
+    unchecked = [str(p.get("id")) for p in report.get("packs", []) if p.get("checked") is False]
+    also = f" Not checked: {', '.join(unchecked)}." if unchecked else ""
     if report.get("interrupted"):
         return "The run did not finish: no verdict."
     if not ran:
-        return "No clause was run."
+        return "No clause was run." + also
     if not bad:
-        return f"Conformant on all {len(ran)} clauses run."
-    return f"Not conformant on {len(bad)} of {len(ran)} clauses run."
+        return f"Conformant on all {len(ran)} clauses run." + also
+    return f"Not conformant on {len(bad)} of {len(ran)} clauses run." + also
+
+
+def _pack_verdict(pack: Report) -> str:
+    verdict = str(pack.get("verdict", "?"))
+    why = pack.get("why_not_checked")
+    return f"{verdict} ({why})" if why else verdict
 
 
 def _header(report: Report) -> list[str]:
@@ -76,7 +88,7 @@ def _header(report: Report) -> list[str]:
     totals = report.get("totals") or {}
     policies = [
         f"{p.get('title')} ({policy.get('issuer', '')} {policy.get('id', '')}, "
-        f"version {policy.get('version', '?')})"
+        f"version {policy.get('version', '?')}): {_pack_verdict(p)}"
         for p in report.get("packs", [])
         if isinstance(policy := p.get("policy"), dict)
     ]
@@ -138,16 +150,19 @@ def _counts(clause: Report) -> dict[str, int]:
 
 def _clauses(report: Report) -> list[str]:
     clauses = report.get("clauses", [])
-    ran = [c for c in clauses if c.get("verdict") != "not run"]
+    ran = [c for c in clauses if c.get("verdict") not in _NO_VERDICT]
     rows = [
         "<tr><th>clause</th><th>pack</th><th>policy section</th><th>what the clause says</th>"
         "<th>passed</th><th>failed</th><th>errored</th><th>known</th><th>verdict</th></tr>"
     ]
     for clause in clauses:
         cid = clause.get("id", "")
+        name = f"<code>{text(cid)}</code>"
+        if clause in ran:  # only a clause that ran has scenarios to link to
+            name = f'<a href="#{anchor("scenarios", cid)}">{name}</a>'
         rows.append(
-            f'<tr id="{anchor("clause", cid)}"><td><a href="#{anchor("scenarios", cid)}">'
-            f"<code>{text(cid)}</code></a></td><td>{text(clause.get('pack'))}</td>"
+            f'<tr id="{anchor("clause", cid)}"><td>{name}</td>'
+            f"<td>{text(clause.get('pack'))}</td>"
             f"<td>{text(clause.get('section'))}</td><td>{text(clause.get('paraphrase'))}</td>"
             + "".join(
                 f'<td class="n">{text(clause.get(k, 0))}</td>'
