@@ -225,7 +225,7 @@ def replay_corpus(files: Sequence[Path], spec: str, timeout: float, connect: flo
     from .boundary import CheckedEngine
     from .engine import engine_header, open_engine, resolve_adapter
     from .outcomes import describe, is_engine_fault
-    from .packs import load_packs
+    from .packs import load_packs, unchecked_packs
     from .results import (
         EXIT_UNREACHABLE,
         Outcome,
@@ -248,9 +248,16 @@ def replay_corpus(files: Sequence[Path], spec: str, timeout: float, connect: flo
         return EXIT_UNREACHABLE
     results = RunResults(adapter=resolved, engine=metadata)
     print(engine_header(resolved, metadata))
+    # As a run does: a corpus of a policy the engine does not declare is not checked.
+    packs = load_packs()
+    results.not_checked = unchecked_packs(packs, metadata.get("policies"), set())
+    for pack_id, why in results.not_checked.items():
+        print(f"not checked: {pack_id}: {why}")
     engine = CheckedEngine(adapter)
     try:
         for document in documents:
+            if document["pack"] in results.not_checked:
+                continue
             for entry in document["scenarios"]:
                 outcome: Outcome
                 try:
@@ -286,7 +293,7 @@ def replay_corpus(files: Sequence[Path], spec: str, timeout: float, connect: flo
                     print("  " + message.splitlines()[0])
     finally:
         adapter.close()
-    for line in clause_table(results.verdicts(load_packs())):
+    for line in clause_table(results.verdicts(packs)):
         print(line)
     print(
         f"scenarios: {results.count('passed')} passed, {results.count('failed')} failed, "

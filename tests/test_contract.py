@@ -245,3 +245,23 @@ def test_fast_and_explaining_validators_agree_on_mutated_instances(data: st.Data
     fast = fast_validator.is_valid(instance)
     slow = not list(validator.iter_errors(instance))
     assert fast == slow, (name, instance)
+
+
+@pytest.mark.parametrize("pack", _policy_packs(), ids=lambda p: p.id)
+def test_every_packs_decisions_map_onto_crd_and_x12(pack: Pack) -> None:
+    """Each decision the reference makes for a pack's requests has a CRD and an X12 278 reading."""
+    from policy_conformance.reference import decide
+
+    fixtures, _ = read_fixtures(pack)
+    seen = set()
+    for fixture in fixtures.values():
+        decision = decide(fixture.fresh_case())
+        assert contract.violations("decision", decision) == [], (fixture.name, decision)
+        determination, crd, x12 = docs.STANDARD_VOCABULARIES[decision["outcome"]]
+        if "determination" in decision:
+            assert decision["determination"] in determination, (fixture.name, decision)
+        else:
+            assert determination == "none", (fixture.name, decision)
+        assert crd and x12
+        seen.add(decision["outcome"])
+    assert "covered" in seen and len(seen) >= 2, (pack.id, seen)
