@@ -90,8 +90,9 @@ def _private_stdout() -> BinaryIO:
 def _metadata(engine: Any, target: str) -> Any:
     describe = getattr(engine, "metadata", None)
     if not callable(describe) and inspect.isfunction(engine):
-        # As the python: adapter does: a bare function is described by its module's metadata().
-        describe = getattr(sys.modules.get(engine.__module__), "metadata", None)
+        # As the python: adapter does: a bare function is described by the metadata() of the
+        # module its target names.
+        describe = getattr(sys.modules.get(target.rpartition(":")[0]), "metadata", None)
     if callable(describe):
         return describe()
     return {"name": target, "contract_version": CONTRACT_VERSION}

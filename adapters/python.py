@@ -69,8 +69,10 @@ class PythonAdapter:
     def metadata(self) -> JSONObject:
         describe = getattr(self._engine, "metadata", None)
         if not callable(describe) and inspect.isfunction(self._engine):
-            # A bare function is described by its module's metadata(), when the module has one.
-            describe = getattr(sys.modules.get(self._engine.__module__), "metadata", None)
+            # A bare function is described by the metadata() of the module the adapter string
+            # names, when it has one: the module is the engine, wherever its function came from.
+            module = self.spec.partition(":")[2].rpartition(":")[0]
+            describe = getattr(sys.modules.get(module), "metadata", None)
         if callable(describe):
             return _as_json_object(self.spec, "metadata()", self._call(describe))
         # A bare function says nothing about itself; it is in-process, so it speaks this contract.

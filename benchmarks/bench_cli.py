@@ -36,7 +36,7 @@ for line in sys.stdin:
     message = json.loads(line)
     if message["cmd"] == "start":
         reply = {"ready": True, "version": 1,
-                 "metadata": {"name": "trivial", "contract_version": "2.0"}}
+                 "metadata": {"name": "trivial", "contract_version": "3.0"}}
     elif message["cmd"] == "decide":
         case_id = message["case"]["case_id"]
         reply = {"seq": message["seq"], "case_id": case_id,

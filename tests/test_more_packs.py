@@ -225,3 +225,58 @@ def test_a_pack_root_that_is_no_folder_is_a_usage_error(tmp_path: Path) -> None:
     run = conformance("run", "--packs", str(tmp_path / "nowhere"))
     assert run.code == 2
     assert run.err.strip().splitlines()[-1].startswith("conformance: error: --packs:")
+
+
+_ONE_POLICY = '''
+"""The reference engine, declaring one policy (at the version the test names)."""
+
+import os
+
+from policy_conformance.reference import decide  # noqa: F401 (the engine under test)
+
+
+def metadata():
+    return {
+        "name": "one policy",
+        "contract_version": "3.0",
+        "policies": [{"id": "blincyto_bcbsnd", "version": os.environ["DECLARED_VERSION"]}],
+    }
+'''
+
+
+@pytest.mark.parametrize(
+    ("version", "code", "why"),
+    [
+        ("B-undated", 0, None),
+        (
+            "A-2020-04",
+            2,
+            "the engine implements version A-2020-04; the pack encodes version B-undated",
+        ),
+    ],
+)
+def test_an_engine_of_one_policy_is_checked_on_that_pack_alone(
+    tmp_path: Path, version: str, code: int, why: str | None
+) -> None:
+    (tmp_path / "one_policy.py").write_text(_ONE_POLICY)
+    run = conformance(
+        "run",
+        "--adapter",
+        "python:one_policy:decide",
+        report=tmp_path / "report.json",
+        env={"PYTHONPATH": str(tmp_path), "DECLARED_VERSION": version},
+    )
+    assert run.code == code, run.out[-2000:] + run.err
+    if why is not None:
+        # Nothing left to check is the user's mistake, said in one line before any case.
+        assert why in run.err and "implements none of the packs" in run.err
+        return
+    assert run.report is not None
+    packs = {p["id"]: p for p in run.report["packs"]}
+    assert packs["blincyto_bcbsnd"]["verdict"] == "conformant"
+    assert packs["inotuzumab_besponsa"]["checked"] is False
+    assert packs["contract"]["why_not_checked"] == (
+        "its requests are inotuzumab_besponsa's, which is not checked"
+    )
+    assert {s["pack"] for s in run.report["scenarios"]} == {"blincyto_bcbsnd"}
+    assert "not checked: inotuzumab_besponsa: the engine does not declare this policy" in run.out
