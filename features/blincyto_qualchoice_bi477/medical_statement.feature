@@ -35,7 +35,7 @@ Feature: Medical Statement
     @applies @reading:no-age-limit
     Scenario: A one-year-old with refractory Philadelphia chromosome-negative B-cell precursor ALL is covered
       Given a request for an adult with refractory Philadelphia chromosome-negative B-cell precursor ALL
-      And the member is 1 years old on the date of service
+      And the member was born on 2017-06-20
       When the engine decides the request
       Then the request is covered
       And the determination is medically necessary
