@@ -10,6 +10,7 @@ that nothing it writes can be taken for a reply.
 from __future__ import annotations
 
 import ctypes
+import inspect
 import json
 import os
 import signal
@@ -88,6 +89,9 @@ def _private_stdout() -> BinaryIO:
 
 def _metadata(engine: Any, target: str) -> Any:
     describe = getattr(engine, "metadata", None)
+    if not callable(describe) and inspect.isfunction(engine):
+        # As the python: adapter does: a bare function is described by its module's metadata().
+        describe = getattr(sys.modules.get(engine.__module__), "metadata", None)
     if callable(describe):
         return describe()
     return {"name": target, "contract_version": CONTRACT_VERSION}

@@ -2,7 +2,8 @@
 
 The attribute is either a plain function ``decide(case: dict) -> dict``, an object with a
 ``decide`` method (and optionally ``metadata()`` and ``close()``), or a class that builds such an
-object with no arguments. Cases and replies cross as plain JSON data: the engine gets its own copy
+object with no arguments. A plain function is described by its module's ``metadata()`` function,
+when the module has one. Cases and replies cross as plain JSON data: the engine gets its own copy
 of each case and must answer with something JSON can carry, as it would over the wire. The
 working directory is importable, so ``python:my_engine:decide`` finds ``./my_engine.py``.
 
@@ -67,6 +68,9 @@ class PythonAdapter:
 
     def metadata(self) -> JSONObject:
         describe = getattr(self._engine, "metadata", None)
+        if not callable(describe) and inspect.isfunction(self._engine):
+            # A bare function is described by its module's metadata(), when the module has one.
+            describe = getattr(sys.modules.get(self._engine.__module__), "metadata", None)
         if callable(describe):
             return _as_json_object(self.spec, "metadata()", self._call(describe))
         # A bare function says nothing about itself; it is in-process, so it speaks this contract.

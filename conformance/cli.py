@@ -149,7 +149,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     mutants.add_argument(
         "--gallery",
-        default="policy_conformance.reference.mutants",
+        default="policy_conformance.reference.inotuzumab_besponsa.mutants",
         metavar="MODULE",
         help="module whose MUTANTS maps each wrong engine to the clause it breaks",
     )

@@ -62,11 +62,14 @@ def _shown(filename: str) -> str:
 
 @cache
 def _feature_key(filename: str) -> str:
-    path = Path(filename)
-    try:
-        return path.resolve().relative_to(paths.FEATURES.resolve()).as_posix()
-    except ValueError:
-        return path.name
+    # Relative to the features/ folder of the pack root that holds it: "<pack>/<file>".
+    path = Path(filename).resolve()
+    for root in paths.pack_roots():
+        try:
+            return path.relative_to((root / "features").resolve()).as_posix()
+        except ValueError:
+            continue
+    return f"{path.parent.name}/{path.name}"
 
 
 def scenario_name(item: pytest.Item, template: Any) -> str:
@@ -75,12 +78,12 @@ def scenario_name(item: pytest.Item, template: Any) -> str:
 
 
 def feature_in_packs(template: Any) -> str:
-    """The feature file relative to ``features/``, as reports and ids give it."""
+    """The feature file relative to its pack root's ``features/``, as reports and ids give it."""
     return _feature_key(template.feature.filename)
 
 
 def pack_of(template: Any) -> str:
-    """The pack a scenario belongs to: the folder of its feature below ``features/``."""
+    """The pack a scenario belongs to: the folder of its feature below its root's ``features/``."""
     return feature_in_packs(template).partition("/")[0]
 
 
@@ -112,9 +115,12 @@ def scenario_id(pack: str, clause: str, steps: list[Any]) -> str:
 
 
 def select(
-    items: list[pytest.Item], clauses: set[str], names: list[str]
+    items: list[pytest.Item], clauses: set[str], names: list[str], left_out: set[str]
 ) -> tuple[list[pytest.Item], list[pytest.Item]]:
-    """The items to keep and to drop for the ``--clause`` and ``--scenario`` filters."""
+    """The items to keep and to drop for the ``--clause``, ``--scenario`` and ``--pack`` filters.
+
+    ``left_out`` names the packs that ``--pack`` leaves out.
+    """
     wanted_names = [n.lower() for n in names]
     keep: list[pytest.Item] = []
     drop: list[pytest.Item] = []
@@ -124,8 +130,10 @@ def select(
             keep.append(item)
             continue
         name = template.name.lower()
-        ok = (not clauses or bool(clauses & set(clauses_of(item)))) and (
-            not wanted_names or any(n in name for n in wanted_names)
+        ok = (
+            (not clauses or bool(clauses & set(clauses_of(item))))
+            and (not wanted_names or any(n in name for n in wanted_names))
+            and pack_of(template) not in left_out
         )
         (keep if ok else drop).append(item)
     return keep, drop

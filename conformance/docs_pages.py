@@ -16,6 +16,7 @@ from pathlib import Path
 from .bdd_private import StepDefinition, step_definitions
 from .errors import KitError
 from .lint import STEP_MODULES, parse_feature
+from .phrases import step_modules
 from .outputs import write_text
 from .packs import Pack, load_packs
 from .pages.gherkin import scenario_block
@@ -271,7 +272,7 @@ def render_index(packs: list[Pack], scenarios: list[DocumentedScenario]) -> str:
 def write_docs(out: Path) -> list[Path]:
     """Write the index and one page a pack into ``out`` (created); the pages written."""
     packs = load_packs()
-    definitions = step_definitions(STEP_MODULES)
+    definitions = step_definitions((*STEP_MODULES, *step_modules(packs)))
     scenarios = [s for pack in packs for s in pack_scenarios(pack)]
     out.mkdir(parents=True, exist_ok=True)
     written = []

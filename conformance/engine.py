@@ -80,7 +80,12 @@ def check_metadata(spec: str, metadata: dict[str, Any]) -> None:
 def engine_header(spec: str, metadata: dict[str, Any]) -> str:
     name = metadata.get("name", "?")
     version = metadata.get("version")
-    policies = ", ".join(metadata.get("policies", [])) or "not stated"
+    declared = metadata.get("policies")
+    policies = (
+        ", ".join(f"{p.get('id')} {p.get('version')}" for p in declared)
+        if isinstance(declared, list) and all(isinstance(p, dict) for p in declared)
+        else "not stated: every pack is checked"
+    )
     described = f"{name} {version}" if version else name
     return (
         f"engine: {described} via {spec} (contract {metadata.get('contract_version')}; "

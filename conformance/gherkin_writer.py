@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from policy_conformance.steps.language import DETERMINATIONS, MISSING_FACTS, OUTCOMES
+from policy_conformance.packs import pack_named
+from policy_conformance.steps.language import DETERMINATIONS, OUTCOMES, missing_fact_phrases
 
 from .strategies import Request
 
@@ -49,6 +50,7 @@ def scenario_text(
     word = "clause" if len(clauses) == 1 else "clauses"
     lines.append(f"      And the decision rests on {word} {_listing(clauses)}")
     if expected["outcome"] == "pended":
-        facts = [_phrase(MISSING_FACTS, fact) for fact in expected.get("missing_facts", [])]
+        words = missing_fact_phrases(pack_named(request.pack))
+        facts = [_phrase(words, fact) for fact in expected.get("missing_facts", [])]
         lines.append(f"      And the missing facts are {_listing(facts)}")
     return "\n".join(lines) + "\n"

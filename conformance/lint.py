@@ -21,7 +21,9 @@ from policy_conformance.steps import MODULES as STEP_MODULES
 
 from . import paths
 from .bdd_private import GherkinParseError, StepDefinition, parse_feature_text, step_definitions
+from .errors import KitError
 from .packs import Pack, Problem, read_fixtures, read_kit_file, read_packs
+from .phrases import step_modules
 from .vocabulary import vocabulary_problems
 
 __all__ = ["STEP_MODULES", "lint", "preflight"]
@@ -120,13 +122,21 @@ def lint() -> list[Problem]:
 
 def _check(*, coverage: bool) -> list[Problem]:
     packs, problems = read_packs()
-    fixtures, fixture_problems = read_fixtures()
-    problems.extend(fixture_problems)
+    fixtures: dict[str, set[str]] = {}
+    for pack in packs:
+        if pack.kind == "policy":
+            found, fixture_problems = read_fixtures(pack)
+            problems.extend(fixture_problems)
+            fixtures[pack.id] = set(found)
     if not packs and not problems:
         problems.append(Problem(paths.FEATURES, "no pack (no */clauses.yaml) found"))
-    definitions = step_definitions(STEP_MODULES)
+    try:
+        definitions = step_definitions((*STEP_MODULES, *step_modules(packs)))
+    except KitError as exc:
+        return [*problems, Problem(paths.FEATURES, str(exc))]
     for pack in packs:
-        problems.extend(_lint_pack(pack, definitions, set(fixtures), coverage=coverage))
+        known = fixtures.get(pack.policy_of_requests, set())
+        problems.extend(_lint_pack(pack, definitions, known, coverage=coverage))
     if coverage:
         scenarios = [
             (path, pack, s.line, s.name, s.renderings)

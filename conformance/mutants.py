@@ -1,7 +1,7 @@
 """``conformance mutants``: run the suite against every mutant of a gallery and print what kills it.
 
 A gallery is a module with ``MUTANTS``, a mapping from the name of each deliberately wrong engine
-to the clause it breaks (the kit's own is ``policy_conformance.reference.mutants``). The gallery is
+to the clause it breaks (the kit's own is ``policy_conformance.reference.inotuzumab_besponsa.mutants``). The gallery is
 found by module name when the command runs, never imported by the harness. Each mutant runs as
 its own ``conformance run`` child process with ``--report``, two at a time by default, so that no
 mutant can touch the kit or another mutant. A mutant is killed when a scenario fails or errors
@@ -37,7 +37,7 @@ __all__ = [
     "run_mutants",
 ]
 
-DEFAULT_GALLERY = "policy_conformance.reference.mutants"
+DEFAULT_GALLERY = "policy_conformance.reference.inotuzumab_besponsa.mutants"
 
 #: No single scenario may be all that stands between a mutant and a conformant verdict.
 MINIMUM_KILLS = 2

@@ -126,6 +126,17 @@ OPTIONS: tuple[Option, ...] = (
         "SPEC",
         default="reference",
     ),
+    Option(
+        "pack",
+        "check only this pack (repeatable); by default every pack the engine implements",
+        "ID",
+        repeatable=True,
+    ),
+    Option(
+        "packs",
+        "also check the packs in DIR, a folder laid out as the kit's (features/, fixtures/)",
+        "DIR",
+    ),
     Option("clause", "run only this clause's scenarios (repeatable)", "ID", repeatable=True),
     Option(
         "scenario",

@@ -1,14 +1,18 @@
-"""Policy packs: each pack's clause catalogue, its features and the named base cases (fixtures).
+"""Policy packs: each pack's clause catalogue, facts, features, phrases and named base cases.
 
-A pack is a folder ``features/<pack>/`` holding ``clauses.yaml`` and ``*.feature`` files; its
-fixtures live in ``fixtures/<pack>/``. Everything here is read with ``yaml.safe_load`` and checked
-on load, so that a malformed file is reported by name and line, never as a traceback.
+A pack is a folder ``features/<pack>/`` of a pack root (:mod:`policy_conformance.paths`) holding
+``clauses.yaml``, ``facts.schema.json`` (a policy pack's facts, see the contract), ``*.feature``
+files and, when the policy needs words of its own, ``steps.py``; its fixtures live in
+``fixtures/<pack>/`` of the same root. Nothing registers a pack: a folder is found by being
+there. Everything here is read with ``yaml.safe_load`` and checked on load, so that a malformed
+file is reported by name and line, never as a traceback.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,6 +22,7 @@ from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 
 from policy_conformance import contract
 
@@ -32,14 +37,17 @@ __all__ = [
     "Problem",
     "Reading",
     "check_clause_ids",
+    "check_pack_ids",
     "clause_index",
     "display",
     "fixture_for",
     "load_fixtures",
     "load_packs",
+    "pack_named",
     "read_fixtures",
     "read_kit_file",
     "read_packs",
+    "unchecked_packs",
 ]
 
 #: The largest kit file read: packs are a few kilobytes, so anything near this is not a pack.
@@ -47,6 +55,7 @@ MAX_FILE_BYTES = 1 << 20
 #: The most nodes one YAML document may expand to once its aliases are followed: a catalogue has
 #: a few hundred, while a "billion laughs" document of nested aliases would have billions.
 MAX_YAML_NODES = 100_000
+_FACT_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -100,10 +109,35 @@ class Pack:
     readings: dict[str, Reading] = field(default_factory=dict)
     policy: dict[str, Any] | None = None
     invariants: dict[str, Invariant] = field(default_factory=dict)
+    #: For a policy pack: its missing-fact names, in order, each with the phrase features use.
+    missing_facts: dict[str, str] = field(default_factory=dict)
+    #: For a contract pack: the policy pack its requests start from.
+    requests_from: str | None = None
 
     @property
     def features(self) -> list[Path]:
         return sorted(self.directory.glob("*.feature"))
+
+    @property
+    def fixtures(self) -> Path:
+        """The folder of the pack's named base cases: ``fixtures/<pack>/`` beside ``features/``."""
+        return self.directory.parent.parent / "fixtures" / self.id
+
+    @property
+    def steps(self) -> Path | None:
+        """The pack's own step phrases, when it has any."""
+        path = self.directory / "steps.py"
+        return path if path.is_file() else None
+
+    @property
+    def version(self) -> str | None:
+        """The version of the policy the pack encodes (None for the contract pack)."""
+        return None if self.policy is None else str(self.policy["version"])
+
+    @property
+    def policy_of_requests(self) -> str:
+        """The policy pack whose fixtures (and whose check) the pack's requests belong to."""
+        return self.requests_from or self.id
 
 
 @dataclass(frozen=True)
@@ -253,6 +287,12 @@ def _pack_from(path: Path, data: Any) -> tuple[Pack | None, list[Problem]]:
         )
     if info["id"] != path.parent.name:
         problems.append(Problem(path, f"pack id {info['id']!r} differs from its folder's name"))
+    missing_facts: dict[str, str] = {}
+    if info["kind"] == "policy":
+        missing_facts, found = _read_facts(path.parent / contract.FACTS_FILE, info["id"])
+        problems.extend(found)
+        if info.get("policy", {}).get("id", info["id"]) != info["id"]:
+            problems.append(Problem(path, "pack.policy.id must be the pack's id"))
     pack = Pack(
         id=info["id"],
         kind=info["kind"],
@@ -262,19 +302,91 @@ def _pack_from(path: Path, data: Any) -> tuple[Pack | None, list[Problem]]:
         readings=readings,
         policy=info.get("policy"),
         invariants=invariants,
+        missing_facts=missing_facts,
+        requests_from=info.get("requests_from"),
     )
     return pack, problems
 
 
-def read_packs(root: Path | None = None) -> tuple[list[Pack], list[Problem]]:
-    """Every pack below ``features/``, and every problem found on the way."""
-    packs, problems = _read_packs(root or paths.FEATURES)
+def _read_facts(path: Path, pack_id: str) -> tuple[dict[str, str], list[Problem]]:
+    """A policy pack's missing-fact vocabulary, checking its facts schema on the way."""
+    text, problem = read_kit_file(path)
+    if text is None:
+        assert problem is not None
+        if not path.exists():
+            return {}, [Problem(path, "is missing: a policy pack defines its facts here")]
+        return {}, [problem]
+    try:
+        facts = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return {}, [Problem(path, f"is not valid JSON: {exc.msg}", exc.lineno)]
+    try:
+        Draft202012Validator.check_schema(facts)
+    except SchemaError as exc:
+        return {}, [Problem(path, f"is not a JSON Schema 2020-12: {exc.message}")]
+    expected_id = f"https://policy-conformance.org/packs/{pack_id}/facts.schema.json"
+    if not isinstance(facts, dict) or facts.get("$id") != expected_id:
+        return {}, [Problem(path, f"$id must be {expected_id}")]
+    choices = facts.get("$defs", {}).get("missing_fact", {}).get("oneOf")
+    if not isinstance(choices, list) or not choices:
+        return {}, [Problem(path, "needs $defs/missing_fact/oneOf: the facts a pended decision names")]
+    vocabulary: dict[str, str] = {}
+    problems: list[Problem] = []
+    for choice in choices:
+        name, title = choice.get("const"), choice.get("title")
+        if not isinstance(name, str) or not _FACT_NAME.fullmatch(name):
+            problems.append(Problem(path, f"missing fact {name!r} is not a lower-case hyphenated name"))
+        elif not isinstance(title, str) or not title.strip():
+            problems.append(Problem(path, f"missing fact {name!r} needs a title: its words in features"))
+        else:
+            vocabulary[name] = " ".join(title.split())
+    return vocabulary, problems
+
+
+def read_packs(roots: tuple[Path, ...] | None = None) -> tuple[list[Pack], list[Problem]]:
+    """Every pack of every pack root, and every problem found on the way."""
+    packs, problems = _read_packs(roots or paths.pack_roots())
     return list(packs), list(problems)
 
 
 @cache
-def _read_packs(root: Path) -> tuple[tuple[Pack, ...], tuple[Problem, ...]]:
+def _read_packs(roots: tuple[Path, ...]) -> tuple[tuple[Pack, ...], tuple[Problem, ...]]:
     # Read once a process: the preflight, the plugin and the steps all ask for the catalogues.
+    packs: list[Pack] = []
+    problems: list[Problem] = []
+    for root in roots:
+        if root != paths.KIT_ROOT and not (root / "features").is_dir():
+            problems.append(Problem(root, "is no pack root: it has no features/ folder"))
+            continue
+        found_packs, found = _read_root(root / "features")
+        for pack in found_packs:
+            if any(other.id == pack.id for other in packs):
+                found.append(Problem(pack.directory / "clauses.yaml", f"pack {pack.id} is already in {display(next(o for o in packs if o.id == pack.id).directory)}"))
+            else:
+                packs.append(pack)
+        problems.extend(found)
+    seen: dict[str, str] = {}
+    for pack in packs:
+        for clause_id in pack.clauses:
+            if clause_id in seen:
+                problems.append(
+                    Problem(
+                        pack.directory / "clauses.yaml",
+                        f"clause {clause_id} is also in pack {seen[clause_id]}",
+                    )
+                )
+            seen[clause_id] = pack.id
+    known = {pack.id: pack for pack in packs}
+    for pack in packs:
+        source = known.get(pack.requests_from or pack.id)
+        if source is None or source.kind != "policy" and pack.requests_from:
+            problems.append(
+                Problem(pack.directory / "clauses.yaml", f"requests_from names no policy pack: {pack.requests_from}")
+            )
+    return tuple(packs), tuple(problems)
+
+
+def _read_root(root: Path) -> tuple[list[Pack], list[Problem]]:
     packs: list[Pack] = []
     problems: list[Problem] = []
     for path in sorted(root.glob("*/clauses.yaml")):
@@ -289,18 +401,7 @@ def _read_packs(root: Path) -> tuple[tuple[Pack, ...], tuple[Problem, ...]]:
     for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
         if not (folder / "clauses.yaml").exists() and any(folder.glob("*.feature")):
             problems.append(Problem(folder, "has features but no clauses.yaml"))
-    seen: dict[str, str] = {}
-    for pack in packs:
-        for clause_id in pack.clauses:
-            if clause_id in seen:
-                problems.append(
-                    Problem(
-                        pack.directory / "clauses.yaml",
-                        f"clause {clause_id} is also in pack {seen[clause_id]}",
-                    )
-                )
-            seen[clause_id] = pack.id
-    return tuple(packs), tuple(problems)
+    return packs, problems
 
 
 def load_packs() -> list[Pack]:
@@ -318,6 +419,15 @@ def _loaded_packs() -> tuple[Pack, ...]:
     return tuple(packs)
 
 
+def pack_named(pack_id: str) -> Pack:
+    """The pack with this id, or a :class:`KitError` listing the known ones."""
+    for pack in load_packs():
+        if pack.id == pack_id:
+            return pack
+    known = ", ".join(pack.id for pack in load_packs())
+    raise KitError(f"unknown pack {pack_id!r}; known: {known}")
+
+
 def clause_index(packs: list[Pack]) -> dict[str, Clause]:
     return {cid: clause for pack in packs for cid, clause in pack.clauses.items()}
 
@@ -332,19 +442,64 @@ def check_clause_ids(wanted: set[str]) -> None:
         )
 
 
+def check_pack_ids(wanted: set[str]) -> None:
+    """Raise :class:`KitError` when a pack asked for with ``--pack`` does not exist."""
+    known = [pack.id for pack in load_packs()]
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        raise KitError(f"--pack: unknown pack {', '.join(unknown)}; known: {', '.join(known)}")
+
+
+def unchecked_packs(
+    packs: list[Pack], declared: list[dict[str, str]] | None, wanted: set[str]
+) -> dict[str, str]:
+    """The packs a run leaves unchecked, each with why, given what the engine declares.
+
+    A policy pack is checked when ``--pack`` (``wanted``, empty for every pack) names it and the
+    engine declares its policy at the pack's version; an engine that declares no policies is
+    taken to implement every pack. A contract pack is checked with the policy its requests
+    come from.
+    """
+    why: dict[str, str] = {}
+    for pack in packs:
+        if pack.kind != "policy":
+            continue
+        versions = [p["version"] for p in declared or [] if p["id"] == pack.id]
+        if wanted and pack.id not in wanted:
+            why[pack.id] = "left out by --pack"
+        elif declared is None:
+            continue
+        elif not versions:
+            why[pack.id] = "the engine does not declare this policy"
+        elif pack.version not in versions:
+            why[pack.id] = (
+                f"the engine implements version {', '.join(versions)}; "
+                f"the pack encodes version {pack.version}"
+            )
+    for pack in packs:
+        if pack.kind == "policy":
+            continue
+        source = pack.policy_of_requests
+        if wanted and pack.id not in wanted and source not in wanted:
+            why[pack.id] = "left out by --pack"
+        elif source in why:
+            why[pack.id] = f"its requests are {source}'s, which is not checked"
+    return why
+
+
 def _fixture_files(root: Path) -> Iterator[Path]:
     yield from sorted(root.glob("**/*.yaml"))
     yield from sorted(root.glob("**/*.yml"))
 
 
-def read_fixtures(root: Path | None = None) -> tuple[dict[str, Fixture], list[Problem]]:
-    """Every fixture, keyed by what it describes (lower case), and every problem found."""
-    fixtures, problems = _read_fixtures(root or paths.FIXTURES)
+def read_fixtures(pack: Pack) -> tuple[dict[str, Fixture], list[Problem]]:
+    """A pack's fixtures, keyed by what they describe (lower case), and every problem found."""
+    fixtures, problems = _read_fixtures(pack.fixtures, pack.id)
     return dict(fixtures), list(problems)
 
 
 @cache
-def _read_fixtures(root: Path) -> tuple[dict[str, Fixture], tuple[Problem, ...]]:
+def _read_fixtures(root: Path, pack_id: str) -> tuple[dict[str, Fixture], tuple[Problem, ...]]:
     fixtures: dict[str, Fixture] = {}
     problems: list[Problem] = []
     for path in _fixture_files(root):
@@ -358,6 +513,9 @@ def _read_fixtures(root: Path) -> tuple[dict[str, Fixture], tuple[Problem, ...]]
         describes, case = data["describes"], data["case"]
         if not isinstance(describes, str) or not describes.strip():
             problems.append(Problem(path, "describes must be a non-empty phrase"))
+            continue
+        if isinstance(case, dict) and case.get("policy_id") != pack_id:
+            problems.append(Problem(path, f"case policy_id must be the pack's id, {pack_id}"))
             continue
         for violation in contract.violations("case", case):
             hint = ""
@@ -374,21 +532,26 @@ def _read_fixtures(root: Path) -> tuple[dict[str, Fixture], tuple[Problem, ...]]
     return fixtures, tuple(problems)
 
 
-@cache
-def load_fixtures() -> dict[str, Fixture]:
-    """Every fixture, or a :class:`KitError` naming the first problem."""
-    fixtures, problems = read_fixtures()
+def load_fixtures(pack: Pack) -> dict[str, Fixture]:
+    """A pack's fixtures, or a :class:`KitError` naming the first problem."""
+    fixtures, problems = read_fixtures(pack)
     if problems:
         raise KitError(str(problems[0]))
     return fixtures
 
 
-def fixture_for(describes: str) -> Fixture:
-    """The fixture whose ``describes`` phrase matches (case and spacing do not matter)."""
-    fixtures = load_fixtures()
+def fixture_for(pack: Pack, describes: str) -> Fixture:
+    """The fixture of the pack's requests whose ``describes`` phrase matches.
+
+    Case and spacing do not matter. A contract pack's requests are its policy pack's fixtures.
+    """
+    source = pack_named(pack.policy_of_requests)
+    fixtures = load_fixtures(source)
     key = " ".join(describes.lower().split())
     try:
         return fixtures[key]
     except KeyError:
         known = "; ".join(sorted(f.describes for f in fixtures.values()))
-        raise KitError(f"no fixture describes {describes!r}; fixtures describe: {known}") from None
+        raise KitError(
+            f"no fixture of pack {source.id} describes {describes!r}; its fixtures describe: {known}"
+        ) from None

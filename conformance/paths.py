@@ -1,4 +1,9 @@
-"""Where the kit's policy packs live: the features and fixtures shipped as package data."""
+"""Where the policy packs live: the kit's own, shipped as package data, and any added by the user.
+
+A pack root is a folder laid out as the kit is: ``features/<pack>/`` (catalogue, facts schema,
+features and the pack's own step phrases) beside ``fixtures/<pack>/``. The kit's own root comes
+first; ``CONFORMANCE_PACKS`` (``--packs``) names more, separated as ``PATH`` is.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,15 @@ import os
 from importlib.resources import files
 from pathlib import Path
 
-__all__ = ["FEATURES", "FIXTURES", "KIT_ROOT", "PACKAGE"]
+__all__ = [
+    "FEATURES",
+    "FIXTURES",
+    "KIT_ROOT",
+    "PACKAGE",
+    "PACKS_VARIABLE",
+    "pack_roots",
+    "use_packs",
+]
 
 #: The installed package's own folder: the suite, the pytest settings of a run, the schemas.
 PACKAGE = Path(__file__).resolve().parent
@@ -25,3 +38,33 @@ FEATURES = Path(_override, "features") if _override else _data("policy_conforman
 FIXTURES = Path(_override, "fixtures") if _override else _data("policy_conformance.fixtures")
 #: The folder that holds ``features/`` and ``fixtures/``; reports show paths relative to it.
 KIT_ROOT = FEATURES.parent
+
+#: The environment variable that names further pack roots; ``conformance run --packs`` sets it, so
+#: that an engine the kit starts (the reference, a mutant) finds the same packs.
+PACKS_VARIABLE = "CONFORMANCE_PACKS"
+
+
+def pack_roots() -> tuple[Path, ...]:
+    """The kit's own pack root, then each root named in ``CONFORMANCE_PACKS``, without repeats."""
+    roots = [KIT_ROOT]
+    for part in os.environ.get(PACKS_VARIABLE, "").split(os.pathsep):
+        if part.strip():
+            root = Path(part.strip()).expanduser().resolve()
+            if root not in roots:
+                roots.append(root)
+    return tuple(roots)
+
+
+def use_packs(folder: str | os.PathLike[str] | None) -> None:
+    """Add ``folder`` (``--packs``) to the pack roots of this process and of the engines it starts.
+
+    Raises ``NotADirectoryError`` naming the folder when it is no folder.
+    """
+    if not folder:
+        return
+    root = Path(folder).expanduser().resolve()
+    if not root.is_dir():
+        raise NotADirectoryError(f"--packs: {folder} is not a folder")
+    known = [part for part in os.environ.get(PACKS_VARIABLE, "").split(os.pathsep) if part]
+    if str(root) not in known:
+        os.environ[PACKS_VARIABLE] = os.pathsep.join([*known, str(root)])

@@ -21,13 +21,25 @@ def pytest_addoption(parser: Any) -> None:
 
 
 def pytest_configure(config: Any) -> None:
+    # Further pack roots are known before the suite is collected, which is when packs are read.
+    folder = config.getoption("conformance_packs", None)
+    if folder:
+        from .paths import use_packs
+
+        try:
+            use_packs(folder)
+        except NotADirectoryError as exc:
+            _refuse(str(exc))
     # Refused here, in the process that starts pytest-xdist's workers, so that no worker starts.
     flag = parallel_output(config)
     if flag is not None:
-        import pytest
+        _refuse(f"{flag} cannot be written by a parallel run (-n): run without -n to write it")
 
-        from .results import EXIT_USAGE
 
-        message = f"{flag} cannot be written by a parallel run (-n): run without -n to write it"
-        print(f"conformance: error: {message}", file=sys.stderr)
-        pytest.exit(message, returncode=EXIT_USAGE)
+def _refuse(message: str) -> None:
+    import pytest
+
+    from .results import EXIT_USAGE
+
+    print(f"conformance: error: {message}", file=sys.stderr)
+    pytest.exit(message, returncode=EXIT_USAGE)

@@ -50,6 +50,9 @@ def print_clause_table(
     terminal.write_line(engine_header(results.adapter, results.engine))
     for line in clause_table(results.verdicts(packs)):
         terminal.write_line(line)
+    terminal.write_line("verdict by pack:")
+    for verdict in results.pack_verdicts(packs):
+        terminal.write_line(f"  {verdict.line()}")
     totals = ", ".join(
         f"{results.count(o)} {o}" for o in ("passed", "failed", "errored", "skipped")
     )

@@ -16,6 +16,7 @@ from .packs import Pack
 
 __all__ = [
     "ClauseVerdict",
+    "PackVerdict",
     "Report",
     "RunResults",
     "ScenarioResult",
@@ -103,9 +104,13 @@ class ClauseVerdict:
     errored: int = 0
     skipped: int = 0
     known: int = 0
+    #: The clause's pack was not checked in this run (see :attr:`RunResults.not_checked`).
+    unchecked: bool = False
 
     @property
     def verdict(self) -> str:
+        if self.unchecked:
+            return "not checked"
         if self.failed:
             return "nonconformant"
         if self.errored:
@@ -113,6 +118,34 @@ class ClauseVerdict:
         if self.passed:
             return "conformant"
         return "not run"
+
+
+@dataclass
+class PackVerdict:
+    """A pack's verdict: its clauses' verdicts rolled up, or why the run did not check it."""
+
+    pack: Pack
+    clauses: list[ClauseVerdict]
+    why_not: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        if self.why_not is not None:
+            return "not checked"
+        verdicts = {clause.verdict for clause in self.clauses}
+        for worst in ("nonconformant", "errored", "conformant"):
+            if worst in verdicts:
+                return worst
+        return "not run"
+
+    def line(self) -> str:
+        """The pack's verdict as the end of a run prints it."""
+        version = f", version {self.pack.version}" if self.pack.version else ""
+        head = f"{self.pack.id} ({self.pack.title}{version})"
+        if self.why_not is not None:
+            return f"{head}: not checked: {self.why_not}"
+        ran = [c for c in self.clauses if c.verdict != "not run"]
+        return f"{head}: {self.verdict} ({len(ran)} of {len(self.clauses)} clauses run)"
 
 
 @dataclass
@@ -129,6 +162,9 @@ class RunResults:
     unmatched: list[str] = field(default_factory=list)
     #: ``--strict-baseline``: a stale entry (in ``fixed`` or ``unmatched``) fails the run.
     strict_baseline: bool = False
+    #: The packs this run did not check, each with why (the engine does not implement the
+    #: policy, or another version of it; ``--pack`` left it out).
+    not_checked: dict[str, str] = field(default_factory=dict)
 
     def count(self, outcome: Outcome, *, new_only: bool = False) -> int:
         return sum(1 for s in self.scenarios if s.outcome == outcome and not (new_only and s.known))
@@ -136,7 +172,9 @@ class RunResults:
     def verdicts(self, packs: Iterable[Pack]) -> list[ClauseVerdict]:
         """One verdict for every catalogue clause, in catalogue order (clauses not run included)."""
         table = {
-            cid: ClauseVerdict(cid, pack.id, c.section, c.paraphrase)
+            cid: ClauseVerdict(
+                cid, pack.id, c.section, c.paraphrase, unchecked=pack.id in self.not_checked
+            )
             for pack in packs
             for cid, c in pack.clauses.items()
         }
@@ -147,6 +185,17 @@ class RunResults:
                     setattr(verdict, scenario.outcome, getattr(verdict, scenario.outcome) + 1)
                     verdict.known += scenario.known
         return list(table.values())
+
+    def pack_verdicts(self, packs: Iterable[Pack]) -> list[PackVerdict]:
+        """One verdict a pack: its clauses' verdicts rolled up, or why it was not checked."""
+        packs = list(packs)
+        by_pack: dict[str, list[ClauseVerdict]] = {}
+        for verdict in self.verdicts(packs):
+            by_pack.setdefault(verdict.pack, []).append(verdict)
+        return [
+            PackVerdict(pack, by_pack.get(pack.id, []), self.not_checked.get(pack.id))
+            for pack in packs
+        ]
 
     def report(
         self,
@@ -168,13 +217,16 @@ class RunResults:
             "contract_version": contract_version,
             "packs": [
                 {
-                    "id": p.id,
-                    "kind": p.kind,
-                    "title": p.title,
-                    "policy": p.policy,
-                    "sha256": pack_hashes[p.id],
+                    "id": v.pack.id,
+                    "kind": v.pack.kind,
+                    "title": v.pack.title,
+                    "policy": v.pack.policy,
+                    "sha256": pack_hashes[v.pack.id],
+                    "checked": v.why_not is None,
+                    "verdict": v.verdict,
                 }
-                for p in packs
+                | ({"why_not_checked": v.why_not} if v.why_not is not None else {})
+                for v in self.pack_verdicts(packs)
             ],
             "adapter": self.adapter,
             "engine": self.engine,

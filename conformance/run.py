@@ -22,7 +22,7 @@ from .errors import KitError
 from .lint import preflight
 from .options import declare, flags
 from .outputs import check_outputs
-from .packs import check_clause_ids
+from .packs import check_clause_ids, check_pack_ids
 from .results import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 
 __all__ = ["RunEntrance", "run"]
@@ -56,12 +56,17 @@ class RunEntrance:
 def run(parsed: argparse.Namespace, arguments: Sequence[str]) -> int:
     """Run the suite with the user's ``arguments``; ``parsed`` is only checked, never passed on."""
     unknown_but_close(parsed.unknown)
+    try:
+        paths.use_packs(parsed.conformance_packs)
+    except NotADirectoryError as exc:
+        raise KitError(str(exc)) from None
     problems = preflight()
     if problems:
         for problem in problems:
             print(f"conformance: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     check_clause_ids(set(parsed.conformance_clause or ()))
+    check_pack_ids(set(parsed.conformance_pack or ()))
     refuse_parallel([*arguments, *shlex.split(os.environ.get("PYTEST_ADDOPTS", ""))])
     check_outputs(
         [

@@ -26,13 +26,13 @@ from policy_conformance.adapters import (
 
 from .baseline import Baseline, load_baseline, stale_entries
 from .boundary import CheckedEngine
-from .collection import select, template_of
+from .collection import pack_of, select, template_of
 from .engine import engine_header, open_engine, resolve_adapter
 from .errors import KitError
 from .junit import check_parallel, junit_properties, output_paths, rewrite_junit
 from .outcomes import identify, is_engine_fault, kind, plain_failure, scenario_result
 from .outputs import check_outputs
-from .packs import Pack, check_clause_ids, load_packs
+from .packs import Pack, check_clause_ids, check_pack_ids, load_packs, unchecked_packs
 from .reporting import ReportFiles, print_clause_table, settle_baseline
 from .results import (
     EXIT_FAILED,
@@ -86,13 +86,16 @@ class EngineSession:
     ) -> None:
         clauses = set(self._option("clause") or ())
         names = list(self._option("scenario") or ())
-        if not clauses and not names:
+        wanted = set(self._option("pack") or ())
+        if not clauses and not names and not wanted:
             return
         try:
             check_clause_ids(clauses)
+            check_pack_ids(wanted)
+            left_out = set(unchecked_packs(load_packs(), None, wanted))
         except KitError as exc:
             self._stop(str(exc), EXIT_USAGE)
-        keep, drop = select(items, clauses, names)
+        keep, drop = select(items, clauses, names, left_out)
         if drop:
             config.hook.pytest_deselected(items=drop)
             items[:] = keep
@@ -136,9 +139,38 @@ class EngineSession:
             self._stop(_unreachable(exc), EXIT_UNREACHABLE)
         except KitError as exc:
             self._stop(str(exc), EXIT_USAGE)
+        self._check_declared_packs(session)
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.write_line(engine_header(self.results.adapter, self.results.engine))
+            for pack_id, why in self.results.not_checked.items():
+                reporter.write_line(f"not checked: {pack_id}: {why}")
+
+    def _check_declared_packs(self, session: pytest.Session) -> None:
+        """Leave out the scenarios of packs the engine does not implement, and say why."""
+        declared = self.results.engine.get("policies")
+        wanted = set(self._option("pack") or ())
+        self.results.not_checked = unchecked_packs(self.packs, declared, wanted)
+        if all(p.id in self.results.not_checked for p in self.packs if p.kind == "policy"):
+            self._stop(
+                "the engine implements none of the packs to check: "
+                + "; ".join(f"{k}: {v}" for k, v in self.results.not_checked.items()),
+                EXIT_USAGE,
+            )
+        drop = [
+            item
+            for item in session.items
+            if (template := template_of(item)) is not None
+            and pack_of(template) in self.results.not_checked
+        ]
+        if not drop:
+            return
+        dropped = {item.nodeid for item in drop}
+        self.config.hook.pytest_deselected(items=drop)
+        session.items[:] = [item for item in session.items if item.nodeid not in dropped]
+        for nodeid in dropped:
+            self._identity.pop(nodeid, None)
+        self._selected = {identifier for identifier, _ in self._identity.values()}
 
     def _adapter_options(self) -> AdapterOptions:
         return AdapterOptions(

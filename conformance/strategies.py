@@ -26,7 +26,8 @@ from policy_conformance import contract
 
 from .bdd_private import given_step
 from .errors import KitError
-from .packs import Fixture, load_fixtures, read_kit_file
+from .packs import Fixture, display, load_fixtures, load_packs, pack_named, read_kit_file
+from .phrases import step_modules
 
 __all__ = [
     "STEP_MODULES",
@@ -43,7 +44,8 @@ __all__ = [
     "requests",
 ]
 
-#: The modules that define the Given steps a request is written in.
+#: The modules that define the shared Given steps a request is written in; each pack's own
+#: phrases (``features/<pack>/steps.py``) are added to them.
 STEP_MODULES = ("policy_conformance.steps.requests",)
 
 _ALL_DISEASE = "acute lymphoblastic leukemia"
@@ -90,7 +92,9 @@ class Request:
 
     describes: str
     steps: tuple[str, ...]
-    extras: tuple[Extra, ...] = ()
+    extras: tuple[Extra, ...]
+    #: The pack whose fixtures and phrases the request is written in.
+    pack: str
 
     def case(self, case_id: str) -> Case:
         return build_case(self, case_id)
@@ -109,7 +113,6 @@ class CaseSpace:
     secondary_codes: tuple[str, ...]
     policy_drugs: tuple[str, ...]
     other_drugs: tuple[str, ...]
-    other_policies: tuple[str, ...]
     windows: tuple[dt.date, ...]
     boundaries: tuple[dt.date, ...]
     compendia: tuple[tuple[str, tuple[str, ...]], ...]
@@ -131,9 +134,12 @@ def case_space(pack_id: str) -> CaseSpace:
     """The case space of ``pack_id``, read from its ``case_space.yaml``; a KitError if unusable."""
     import yaml
 
-    from . import paths
-
-    path = paths.FEATURES / pack_id / "case_space.yaml"
+    path = pack_named(pack_id).directory / "case_space.yaml"
+    if not path.exists():
+        raise KitError(
+            f"pack {pack_id} has no case space ({display(path)}): conformance fuzz draws "
+            "requests from it"
+        )
     text, problem = read_kit_file(path)
     if problem is not None or text is None:
         raise KitError(str(problem) if problem else f"{path}: cannot be read")
@@ -141,7 +147,7 @@ def case_space(pack_id: str) -> CaseSpace:
         data = yaml.safe_load(text)
         fixtures = tuple(
             sorted(
-                (f for f in load_fixtures().values() if f.path.parent.name == pack_id),
+                load_fixtures(pack_named(pack_id)).values(),
                 key=lambda f: f.name,
             )
         )
@@ -155,7 +161,6 @@ def case_space(pack_id: str) -> CaseSpace:
             secondary_codes=tuple(data["diagnoses"]["secondary"]),
             policy_drugs=tuple(data["drugs"]["policy"]),
             other_drugs=tuple(data["drugs"]["other"]),
-            other_policies=tuple(data["other_policies"]),
             windows=tuple(dt.date.fromisoformat(d) for d in data["dates"]["windows"]),
             boundaries=tuple(dt.date.fromisoformat(d) for d in data["dates"]["boundaries"]),
             compendia=tuple((name, tuple(r)) for name, r in data["compendia"].items()),
@@ -166,7 +171,7 @@ def case_space(pack_id: str) -> CaseSpace:
 
 def build_case(request: Request, case_id: str) -> Case:
     """The case ``request`` describes, built by its steps; a KitError if a step does not bind."""
-    case = _start(request.describes, case_id)
+    case = _start(request.pack, request.describes, case_id)
     for step in request.steps:
         _give(case, step)
     for extra in request.extras:
@@ -174,9 +179,9 @@ def build_case(request: Request, case_id: str) -> Case:
     return case
 
 
-def _start(describes: str, case_id: str) -> Case:
+def _start(pack_id: str, describes: str, case_id: str) -> Case:
     function, arguments = _bound(f"a request for {describes}")
-    started: Case = function(case_id=case_id, **arguments)
+    started: Case = function(case_id=case_id, pack=pack_named(pack_id), **arguments)
     return started
 
 
@@ -188,7 +193,7 @@ def _give(case: Case, step: str) -> None:
 @cache
 def _bound(step: str) -> tuple[Callable[..., Any], dict[str, Any]]:
     # Drawn steps repeat a small vocabulary: matching each text against every step once is enough.
-    found = given_step(STEP_MODULES, step)
+    found = given_step((*STEP_MODULES, *step_modules(load_packs())), step)
     if found is None:
         raise KitError(f"conformance fuzz wrote a step no Given step binds: {step!r}")
     return found
@@ -361,11 +366,6 @@ def _drug(choose: Choices, case: Case, space: CaseSpace) -> list[str]:
     return [f"the drug requested is {choose.one(space.policy_drugs + space.other_drugs)}"]
 
 
-def _policy(choose: Choices, case: Case, space: CaseSpace) -> list[str]:
-    policy = choose.one(space.other_policies)
-    return [f"the request is to be decided under the {policy} policy"]
-
-
 #: Each kind of change with the odds against making it, in the order a scenario states them.
 #: The condition comes before whether it is a cancer, and the date of service before an age
 #: counted from it. Changes that take a request outside the policy are rarer, or most cases
@@ -383,7 +383,6 @@ _CHANGES: tuple[tuple[Callable[[Choices, Case, CaseSpace], list[str]], int], ...
     (_member, 1),
     (_billing, 3),
     (_drug, 7),
-    (_policy, 7),
 )
 
 
@@ -405,7 +404,7 @@ def compose(space: CaseSpace, choose: Choices) -> Request:
 def composed(space: CaseSpace, choose: Choices) -> tuple[Request, Case]:
     """One well-formed request of ``space`` and its case (with the case id ``drawn``)."""
     fixture = choose.one(space.fixtures)
-    case = _start(fixture.describes, "drawn")
+    case = _start(space.pack, fixture.describes, "drawn")
     steps: list[str] = []
     for change, odds in _CHANGES:
         # Zero leaves the fact as the fixture has it: Hypothesis shrinks towards fewer changes.
@@ -426,4 +425,4 @@ def composed(space: CaseSpace, choose: Choices) -> tuple[Request, Case]:
             "conformance fuzz drew a case that breaks the contract (a defect in the kit's case "
             f"space): {'; '.join(map(str, problems))}; steps: {steps}"
         )
-    return Request(fixture.describes, tuple(steps), tuple(extras)), case
+    return Request(fixture.describes, tuple(steps), tuple(extras), space.pack), case

@@ -17,6 +17,7 @@ VERDICT_WORDS = {
     "nonconformant": "**nonconformant**",
     "errored": "**errored** (the engine broke)",
     "not run": "not run",
+    "not checked": "not checked",
 }
 
 
@@ -42,13 +43,15 @@ def _headline(report: Report) -> str:
         return "**Not conformant: the run was interrupted** before every scenario ran."
     if state != "complete":
         return "**Not conformant: the run has not finished** (or was killed before it did)."
-    ran = [c for c in report["clauses"] if c["verdict"] != "not run"]
+    ran = [c for c in report["clauses"] if c["verdict"] not in ("not run", "not checked")]
     bad = [c for c in ran if c["verdict"] != "conformant"]
+    unchecked = [p["id"] for p in report.get("packs", []) if p.get("checked") is False]
+    also = f" Not checked: {', '.join(unchecked)}." if unchecked else ""
     if not ran:
-        return "No clause was run."
+        return "No clause was run." + also
     if not bad:
-        return f"**Conformant** on all {len(ran)} clauses run."
-    return f"**Not conformant** on {len(bad)} of {len(ran)} clauses run."
+        return f"**Conformant** on all {len(ran)} clauses run." + also
+    return f"**Not conformant** on {len(bad)} of {len(ran)} clauses run." + also
 
 
 def render_summary(report: Report) -> str:
@@ -56,10 +59,16 @@ def render_summary(report: Report) -> str:
     lines: list[str] = [f"# Conformance report: {_engine(report)}", ""]
     for pack in report.get("packs", []):
         policy = pack.get("policy") or {}
+        verdict = VERDICT_WORDS.get(pack.get("verdict", ""), pack.get("verdict", ""))
+        if pack.get("why_not_checked"):
+            verdict += f": {pack['why_not_checked']}"
         if policy:
             lines.append(
                 f"- Policy: {pack['title']} (`{policy.get('id')}`, version {policy.get('version')})"
+                + (f": {verdict}" if verdict else "")
             )
+        elif verdict:
+            lines.append(f"- {pack['title']}: {verdict}")
     totals = report["totals"]
     lines += [
         f"- Engine: {_engine(report)}, reached through `{report['adapter']}`",

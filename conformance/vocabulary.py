@@ -13,15 +13,15 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from policy_conformance import contract
-from policy_conformance.steps.language import MISSING_FACTS, phrase_list
+from policy_conformance.steps.language import missing_fact_phrases, phrase_list
 
 from .bdd_private import StepDefinition
 from .packs import Pack, Problem
 
 __all__ = ["vocabulary_problems"]
 
-_STEPS_PACKAGE = "policy_conformance.steps"
+#: The kit's shared phrases and every pack's own (see ``policy_conformance.phrases``).
+_STEPS_PACKAGES = ("policy_conformance.steps", "policy_conformance_pack_steps")
 _DECIDES = "the engine decides the request"
 _PENDED = "the request is pended for more information"
 _MISSING = re.compile(r"^the missing facts are (?P<facts>.+)$")
@@ -47,10 +47,11 @@ def vocabulary_problems(
     its name and its renderings (one list of ``(type, text, line)`` steps per Examples row).
     """
     # Only the kit's own phrases: a vendor's pytest session may register steps of its own.
-    definitions = [d for d in definitions if d.step_func.__module__.startswith(_STEPS_PACKAGE)]
+    definitions = [d for d in definitions if d.step_func.__module__.startswith(_STEPS_PACKAGES)]
     problems: list[Problem] = []
     used: set[int] = set()
-    expected_facts: set[str] = set()
+    expected_facts: set[tuple[str, str]] = set()
+    policies: dict[str, Pack] = {}
     for path, pack, line, name, renderings in scenarios:
         for steps in renderings:
             for step_type, text, _ in steps:
@@ -61,22 +62,24 @@ def vocabulary_problems(
                 )
                 match = _MISSING.match(text)
                 if step_type == "then" and match:
+                    words = missing_fact_phrases(pack)
                     expected_facts.update(
-                        MISSING_FACTS.get(" ".join(phrase.lower().split()), "")
+                        (pack.policy_of_requests, words.get(" ".join(phrase.lower().split()), ""))
                         for phrase in phrase_list(match["facts"])
                     )
             if pack.kind == "policy":
+                policies[pack.id] = pack
                 problems.extend(_graded_fields(path, line, name, steps))
     for index, definition in enumerate(definitions):
         if index not in used:
             problems.append(_unused(definition))
-    vocabulary = contract.schema("decision")["properties"]["missing_facts"]["items"]["enum"]
-    decision_schema = contract.SCHEMA_DIR / "decision.schema.json"
-    for fact in vocabulary:
-        if fact not in expected_facts:
+    for policy in policies.values():
+        for fact in policy.missing_facts:
+            if (policy.id, fact) in expected_facts:
+                continue
             problems.append(
                 Problem(
-                    decision_schema,
+                    policy.directory / "facts.schema.json",
                     f"missing fact {fact!r} is expected by no scenario "
                     "(name it in some 'Then the missing facts are ...')",
                 )

@@ -3,11 +3,18 @@
 The schema files beside this module are the single source of truth. Everything else in the kit
 (adapters, steps, reference engine, docs tables) reads them through this module rather than
 restating them.
+
+A case is an envelope every policy shares (``case.schema.json``) whose clinical facts and evidence
+are the policy's own: each pack ships a facts schema (``features/<pack>/facts.schema.json``) that
+places the shared facts of ``facts.schema.json`` and its own. A case is held to the envelope and
+to the facts schema of the policy it names; a decision's missing facts to that policy's
+vocabulary (the facts schema's ``$defs/missing_fact``).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -18,8 +25,13 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry, Resource
 
+from policy_conformance.paths import pack_roots
+
 __all__ = [
     "CONTRACT_VERSION",
+    "FACTS_FILE",
+    "missing_fact_titles",
+    "pack_facts",
     "SCHEMA_DIR",
     "SchemaName",
     "Violation",
@@ -30,13 +42,19 @@ __all__ = [
 ]
 
 #: The version of the contract this kit speaks, MAJOR.MINOR. A MINOR change only adds optional
-#: fields; an engine built for any 2.x contract can be run by a 2.y kit. Contract 2.0 grades the
-#: exact clauses and missing facts and refuses contradictory cases, so 1.x engines are refused.
-CONTRACT_VERSION = "2.0"
+#: fields; an engine built for any 3.x contract can be run by a 3.y kit. Contract 3.0 moves the
+#: clinical facts into per-policy facts schemas and declares policies with their versions, so
+#: 2.x engines are refused.
+CONTRACT_VERSION = "3.0"
+
+#: The file, in a pack's folder, that defines the facts a case for that policy carries.
+FACTS_FILE = "facts.schema.json"
 
 SCHEMA_DIR = Path(__file__).resolve().parent
 
-SchemaName = Literal["case", "decision", "rejection", "metadata"]
+_POLICY_ID = re.compile(r"[a-z0-9]+(_[a-z0-9]+)*")
+
+SchemaName = Literal["case", "decision", "rejection", "metadata", "facts"]
 
 
 @dataclass(frozen=True)
@@ -58,39 +76,126 @@ def schema(name: SchemaName) -> dict[str, Any]:
     return loaded
 
 
+_NAMES: tuple[SchemaName, ...] = ("case", "decision", "rejection", "metadata", "facts")
+
+
 @cache
 def registry() -> Registry:
     """A referencing registry holding every contract schema under its ``$id``."""
-    names: tuple[SchemaName, ...] = ("case", "decision", "rejection", "metadata")
-    resources = [(schema(n)["$id"], Resource.from_contents(schema(n))) for n in names]
+    resources = [(schema(n)["$id"], Resource.from_contents(schema(n))) for n in _NAMES]
     return Registry().with_resources(resources)
 
 
+def pack_facts(policy_id: str) -> dict[str, Any] | None:
+    """The facts schema of the pack for ``policy_id``, or None when no pack has that id.
+
+    Packs are looked for in every pack root (:func:`policy_conformance.paths.pack_roots`); a
+    facts file that cannot be read as JSON is a :class:`ValueError` naming it (the kit's lint
+    reports it before any run).
+    """
+    return _pack_facts(policy_id, pack_roots())
+
+
 @cache
-def _validator(name: SchemaName) -> Draft202012Validator:
+def _pack_facts(policy_id: str, roots: tuple[Path, ...]) -> dict[str, Any] | None:
+    if not _POLICY_ID.fullmatch(policy_id):
+        return None
+    for root in roots:
+        path = root / "features" / policy_id / FACTS_FILE
+        if path.is_file():
+            try:
+                loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise ValueError(f"{path}: cannot be read as JSON: {exc}") from None
+            return loaded
+    return None
+
+
+def missing_fact_titles(policy_id: str) -> dict[str, str]:
+    """A policy's missing-fact names, in its order, each with the phrase the features use."""
+    facts = pack_facts(policy_id) or {}
+    choices = facts.get("$defs", {}).get("missing_fact", {}).get("oneOf", [])
+    return {choice["const"]: choice.get("title", choice["const"]) for choice in choices}
+
+
+def _policy_of(name: SchemaName, instance: object) -> str | None:
+    """The policy whose pack narrows ``name`` for this instance, if any."""
+    if not isinstance(instance, Mapping):
+        return None
+    if name == "case":
+        policy = instance.get("policy_id")
+    elif name == "decision":
+        named = instance.get("policy")
+        policy = named.get("id") if isinstance(named, Mapping) else None
+    else:
+        return None
+    if isinstance(policy, str) and pack_facts(policy) is not None:
+        return policy
+    return None
+
+
+def _schema_for(name: SchemaName, policy: str | None) -> dict[str, Any]:
+    base = schema(name)
+    if policy is None:
+        return base
+    facts = pack_facts(policy)
+    assert facts is not None
+    if name == "case":
+        narrowing: dict[str, Any] = {"$ref": facts["$id"]}
+    else:
+        vocabulary = {"$ref": f"{facts['$id']}#/$defs/missing_fact"}
+        narrowing = {"properties": {"missing_facts": {"items": vocabulary}}}
+    return {"$schema": base["$schema"], "allOf": [{"$ref": base["$id"]}, narrowing]}
+
+
+@cache
+def _validator(name: SchemaName, policy: str | None, roots: tuple[Path, ...]) -> Draft202012Validator:
+    resources = registry()
+    if policy is not None:
+        facts = pack_facts(policy)
+        assert facts is not None
+        resources = resources.with_resource(facts["$id"], Resource.from_contents(facts))
     return Draft202012Validator(
-        schema(name),
-        registry=registry(),
+        _schema_for(name, policy),
+        registry=resources,
         format_checker=Draft202012Validator.FORMAT_CHECKER,
     )
 
 
 @cache
-def _fast_validator(name: SchemaName) -> Any:
-    return jsonschema_rs.validator_for(schema(name), validate_formats=True)
+def _fast_validator(name: SchemaName, policy: str | None, roots: tuple[Path, ...]) -> Any:
+    known = {schema(n)["$id"]: schema(n) for n in _NAMES}
+    if policy is not None:
+        facts = pack_facts(policy)
+        assert facts is not None
+        known[facts["$id"]] = facts
+
+    def retrieve(uri: str) -> Any:
+        return known[uri]
+
+    return jsonschema_rs.validator_for(
+        _schema_for(name, policy), validate_formats=True, retriever=retrieve
+    )
 
 
 def violations(name: SchemaName, instance: object) -> list[Violation]:
-    """Every way ``instance`` breaks the named schema, in a stable order; empty when it conforms."""
+    """Every way ``instance`` breaks the named schema, in a stable order; empty when it conforms.
+
+    A case is also held to the facts schema of the policy it names, and a decision's missing
+    facts to that policy's vocabulary, when a pack for the policy is found.
+    """
+    policy = _policy_of(name, instance)
+    roots = pack_roots()
     # Every case and reply crosses this check, so the common answer (it conforms) comes from a
     # compiled validator, about two hundred times faster; jsonschema then explains a failure.
     # The kit's tests hold the two validators to the same verdicts.
     try:
-        if _fast_validator(name).is_valid(instance):
+        if _fast_validator(name, policy, roots).is_valid(instance):
             return []
     except (ValueError, TypeError, OverflowError):
         pass  # not JSON data at all (a set, a huge int): let jsonschema say what is wrong
-    found = {_describe(error) for error in _leaves(_validator(name).iter_errors(instance))}
+    checker = _validator(name, policy, roots)
+    found = {_describe(error) for error in _leaves(checker.iter_errors(instance))}
     return sorted(found, key=lambda v: (v.path, v.message))
 
 
@@ -103,15 +208,27 @@ def compatible(version: str) -> bool:
 def _leaves(errors: Iterable[ValidationError]) -> Iterable[ValidationError]:
     # allOf/if-then errors nest the useful message inside; report the innermost ones.
     for error in errors:
-        if error.context:
+        if error.context and not _vocabulary(error):
             yield from _leaves(error.context)
         else:
             yield error
 
 
+def _vocabulary(error: ValidationError) -> list[Any]:
+    """The values of a vocabulary written as ``oneOf`` titled constants (a pack's missing facts)."""
+    choices = error.validator_value if error.validator == "oneOf" else None
+    if isinstance(choices, list) and choices and all(
+        isinstance(c, Mapping) and "const" in c for c in choices
+    ):
+        return [c["const"] for c in choices]
+    return []
+
+
 def _describe(error: ValidationError) -> Violation:
     path = "".join(f"/{_escape(part)}" for part in error.absolute_path)
     message = error.message
+    if _vocabulary(error):
+        message = f"{error.instance!r} is not one of {_vocabulary(error)!r}"
     forbidden = error.validator_value if error.validator == "not" else None
     if isinstance(forbidden, Mapping) and list(forbidden) == ["required"]:
         # "{'required': [...]} should not be valid" says nothing to a vendor; say what is meant.

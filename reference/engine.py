@@ -1,79 +1,89 @@
-"""Decide one case under the Inotuzumab (Besponsa) policy: reject, check applicability, evaluate.
+"""The reference engine: every pack's policy, found by the pack id, behind one ``decide``.
 
 ``decide(case) -> dict`` answers with a decision or a rejection, as plain JSON data, and never
-raises. The criteria themselves live in :mod:`reference.rules`.
+raises. A case that breaks the contract (its envelope, or the facts schema of the policy it names)
+is rejected here, once for every policy; a well-formed case goes to the subpackage named after
+its policy (``reference/<pack id>/``), which exports ``POLICY`` and ``decide``. Adding a policy to
+the reference is adding such a subpackage; nothing registers it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import date
-from typing import Any, Final
+import importlib
+import pkgutil
+from collections.abc import Callable, Mapping
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from policy_conformance.contract import CONTRACT_VERSION, violations
 
-from .rules import (
-    DRUG_NAMES,
-    Facts,
-    codes_valid_on,
-    dated_codes,
-    in_catalogue_order,
-    judge,
-    read_facts,
-)
+__all__ = ["ReferenceEngine", "answer", "decide", "metadata", "policies"]
 
-__all__ = ["ReferenceEngine", "decide", "metadata"]
-
-POLICY_ID: Final = "inotuzumab_besponsa"
-POLICY_VERSION: Final = "2020-11"
-
-#: How a covered decision names each route to coverage, for the rationale.
-_ROUTE_WORDS: Final[Mapping[str, str]] = {
-    "INO-RR-BALL": "relapsed or refractory B-cell precursor ALL",
-    "INO-FDA-LABEL": "a cancer use within FDA labeling with established clinical benefit",
-    "INO-COMPENDIA": "a cancer use strongly supported by a recognised compendium",
-}
+Decide = Callable[[Mapping[str, Any]], dict[str, Any]]
 
 
-#: Why a request is not covered, by determination, for the rationale.
-_NOT_COVERED_WORDS: Final[Mapping[str, str]] = {
-    "investigational": "Investigational: the use is not for a cancer, or no coverage route "
-    "supports it.",
-    "not-medically-necessary": "Not medically necessary: the use is within FDA labeling but "
-    "its clinical benefit is not established.",
-}
+@cache
+def _policy_engines() -> dict[str, ModuleType]:
+    engines: dict[str, ModuleType] = {}
+    for found in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if not found.ispkg:
+            continue
+        module = importlib.import_module(f"{__package__}.{found.name}")
+        policy = getattr(module, "POLICY", None)
+        if isinstance(policy, Mapping) and policy.get("id") == found.name:
+            engines[found.name] = module
+    return engines
+
+
+def policies() -> list[dict[str, str]]:
+    """The policies the reference implements, each with the version it decides."""
+    return [dict(module.POLICY) for _, module in sorted(_policy_engines().items())]
 
 
 def metadata() -> dict[str, Any]:
     """What the reference engine says about itself."""
     return {
         "name": "policy-conformance reference engine",
-        "version": "0.1.0",
+        "version": "0.2.0",
         "contract_version": CONTRACT_VERSION,
-        "policies": [POLICY_ID],
+        "policies": policies(),
     }
+
+
+def answer(case: Any, decide_policy: Decide) -> dict[str, Any]:
+    """The rejection of a malformed case, or ``decide_policy``'s decision of a well-formed one.
+
+    The mutant galleries use it too, so that a deliberately wrong engine is wrong in its
+    decisions only, never in what it rejects.
+    """
+    rejection = _reject(case)
+    if rejection is not None:
+        return rejection
+    return decide_policy(case)
 
 
 def decide(case: Any) -> dict[str, Any]:
     """Answer one case with a decision, or with a rejection when the case breaks the contract."""
-    rejection = _reject(case)
-    if rejection is not None:
-        return rejection
-    if case["policy_id"] != POLICY_ID:
-        return _not_applicable(case, ["INO-CODES"], f"This engine decides only {POLICY_ID}.")
-    if case["drug"]["name"] not in DRUG_NAMES:
-        return _not_applicable(
-            case, ["INO-CODES"], "The policy governs inotuzumab ozogamicin only, not this drug."
-        )
-    day = date.fromisoformat(case["date_of_service"])
-    billed = set(case["drug"]["hcpcs_codes"])
-    if not billed & codes_valid_on(day):
-        # Reading code-not-valid-on-date: a dated code out of its window is no code of the policy.
-        cited = ["INO-CODES", "INO-CODE-DATES"] if billed & dated_codes() else ["INO-CODES"]
-        return _not_applicable(
-            case, cited, "None of the billed codes is one of the policy's codes on that date."
-        )
-    return _evaluate(case, read_facts(case))
+    return answer(case, _decide_by_policy)
+
+
+def _decide_by_policy(case: Mapping[str, Any]) -> dict[str, Any]:
+    engine = _policy_engines().get(case["policy_id"])
+    if engine is None:
+        known = ", ".join(sorted(_policy_engines()))
+        return {
+            "case_id": case["case_id"],
+            "errors": [
+                {
+                    "path": "/policy_id",
+                    "message": f"this engine implements {known}, not {case['policy_id']}",
+                }
+            ],
+        }
+    decision: dict[str, Any] = engine.decide(case)
+    return decision
 
 
 class ReferenceEngine:
@@ -101,53 +111,3 @@ def _reject(case: Any) -> dict[str, Any] | None:
         if isinstance(case_id, str) and case_id:
             rejection = {"case_id": case_id, **rejection}
     return rejection
-
-
-def _evaluate(case: Mapping[str, Any], facts: Facts) -> dict[str, Any]:
-    judgement = judge(facts)
-    settled = judgement.verdict
-    if settled is None:
-        named = list(judgement.missing)
-        because = "The request does not settle " + ", ".join(named) + "."
-        if facts.status_conflict and "disease-status" in named:
-            because += " An ALL diagnosis code contradicts the stated disease status."
-        return _decision(case, "pended", ["INO-RECORDS"], because, missing_facts=named)
-    if settled.outcome == "covered":
-        words = " and ".join(_ROUTE_WORDS[clause] for clause in in_catalogue_order(settled.clauses))
-        because = f"Medically necessary for {words}."
-    else:
-        because = _NOT_COVERED_WORDS[settled.determination]
-    return _decision(
-        case,
-        settled.outcome,
-        list(settled.clauses),
-        because,
-        determination=settled.determination,
-    )
-
-
-def _not_applicable(case: Mapping[str, Any], clauses: list[str], because: str) -> dict[str, Any]:
-    return _decision(case, "not-applicable", clauses, because)
-
-
-def _decision(
-    case: Mapping[str, Any],
-    outcome: str,
-    clauses: list[str],
-    rationale: str,
-    *,
-    determination: str | None = None,
-    missing_facts: list[str] | None = None,
-) -> dict[str, Any]:
-    decision: dict[str, Any] = {
-        "case_id": case["case_id"],
-        "policy": {"id": POLICY_ID, "version": POLICY_VERSION},
-        "outcome": outcome,
-    }
-    if determination is not None:
-        decision["determination"] = determination
-    decision["clauses"] = in_catalogue_order(clauses)
-    if missing_facts is not None:
-        decision["missing_facts"] = missing_facts
-    decision["rationale"] = rationale
-    return decision

@@ -20,8 +20,9 @@ from pytest_bdd import parsers, then, when
 from policy_conformance.boundary import CheckedEngine
 from policy_conformance.corpus import EXPECTED, SENT
 from policy_conformance.grading import graded, mismatch, reordered, repeat_case_id, worded
+from policy_conformance.packs import Pack
 
-from .language import DETERMINATIONS, MISSING_FACTS, OUTCOMES, phrase_list, term
+from .language import DETERMINATIONS, OUTCOMES, missing_fact_phrases, phrase_list, term
 
 Case = dict[str, Any]
 Decision = dict[str, Any]
@@ -88,6 +89,7 @@ def _(decision: Decision, clauses: str, request: pytest.FixtureRequest) -> None:
 
 
 @then(parsers.parse("the missing facts are {facts}"))
-def _(decision: Decision, facts: str, request: pytest.FixtureRequest) -> None:
-    expected = sorted(term(MISSING_FACTS, f, "missing fact") for f in phrase_list(facts))
+def _(decision: Decision, facts: str, pack: Pack, request: pytest.FixtureRequest) -> None:
+    words = missing_fact_phrases(pack)
+    expected = sorted(term(words, f, f"missing fact of {pack.id}") for f in phrase_list(facts))
     expect(request, "missing_facts", expected, "decision", decision)

@@ -2,7 +2,8 @@
 
 Policy staff write "not medically necessary"; the contract says ``not-medically-necessary``.
 Each table maps one to the other, and an unknown phrase is an error that lists the known ones,
-so a typo in a feature never silently means something else.
+so a typo in a feature never silently means something else. The words for missing facts are the
+policy's own: each pack's facts schema gives them (:func:`missing_fact_phrases`).
 """
 
 from __future__ import annotations
@@ -11,15 +12,16 @@ import re
 from collections.abc import Mapping
 
 from policy_conformance.errors import KitError
+from policy_conformance.packs import Pack, pack_named
 
 __all__ = [
     "COMPENDIA",
     "DETERMINATIONS",
     "LINEAGES",
-    "MISSING_FACTS",
     "OUTCOMES",
     "SIGNS",
     "STATUSES",
+    "missing_fact_phrases",
     "phrase_list",
     "term",
 ]
@@ -47,14 +49,6 @@ STATUSES = {
     "in remission": "in-remission",
 }
 SIGNS = {"positive": "positive", "negative": "negative"}
-MISSING_FACTS = {
-    "whether the condition is a cancer": "cancer",
-    "lineage": "lineage",
-    "disease status": "disease-status",
-    "fda labeling": "fda-labeling",
-    "clinical benefit": "clinical-benefit",
-    "compendia": "compendia",
-}
 COMPENDIA = {
     "nccn": ("nccn", "category"),
     "micromedex drugdex": ("micromedex-drugdex", "class"),
@@ -62,6 +56,16 @@ COMPENDIA = {
     "clinical pharmacology": ("clinical-pharmacology", ""),
     "lexi-drugs": ("lexi-drugs", "evidence level"),
 }
+
+
+def missing_fact_phrases(pack: Pack) -> dict[str, str]:
+    """The words for each missing fact of the pack's requests, as features write them.
+
+    Each policy names its own missing facts, with the words, in its facts schema; a contract
+    pack's requests are its policy pack's, and so are their missing facts.
+    """
+    policy = pack_named(pack.policy_of_requests)
+    return {" ".join(title.lower().split()): name for name, title in policy.missing_facts.items()}
 
 
 def term(table: Mapping[str, str], phrase: str, what: str) -> str:

@@ -2,6 +2,9 @@
 
 Each step changes one fact of the case in the policy's own words. A fact can also be withdrawn
 ("... is not stated"): the contract reads an absent fact as one the requester did not supply.
+These are the phrases every policy shares: the envelope of a request and the shared facts of
+``contract/facts.schema.json``. A pack's own facts have their phrases in its folder
+(``features/<pack>/steps.py``).
 """
 
 from __future__ import annotations
@@ -10,10 +13,13 @@ import datetime as dt
 import re
 from typing import Any
 
+import pytest
 from pytest_bdd import given, parsers
 
+from policy_conformance.bdd_private import template_of
+from policy_conformance.collection import pack_of
 from policy_conformance.errors import KitError
-from policy_conformance.packs import fixture_for
+from policy_conformance.packs import Pack, fixture_for, pack_named
 
 from .language import COMPENDIA, LINEAGES, SIGNS, STATUSES, phrase_list, term
 
@@ -35,9 +41,18 @@ def _evidence(case: Case) -> dict[str, Any]:
 # -- the request -----------------------------------------------------------------------------
 
 
+@pytest.fixture
+def pack(request: pytest.FixtureRequest) -> Pack:
+    """The pack of the scenario being run: its fixtures and its words for missing facts."""
+    template = template_of(request.node)
+    if template is None:
+        raise KitError(f"{request.node.nodeid} is no scenario of a pack")
+    return pack_named(pack_of(template))
+
+
 @given(parsers.parse("a request for {describes}"), target_fixture="case")
-def _(describes: str, case_id: str) -> Case:
-    case = fixture_for(describes).fresh_case()
+def _(describes: str, case_id: str, pack: Pack) -> Case:
+    case = fixture_for(pack, describes).fresh_case()
     # Every scenario sends its own case id, so an engine cannot answer from a cache keyed by id.
     case["case_id"] = case_id
     return case
@@ -51,12 +66,6 @@ def _(case: Case, date: str) -> None:
 @given(parsers.parse("the drug is billed under {codes}"))
 def _(case: Case, codes: str) -> None:
     case["drug"]["hcpcs_codes"] = phrase_list(codes)
-
-
-@given(parsers.parse("the request is to be decided under the {policy} policy"))
-def _(case: Case, policy: str) -> None:
-    # "Blinatumomab (Blincyto)" is the policy whose file name is blinatumomab_blincyto.
-    case["policy_id"] = "_".join(re.findall(r"[a-z0-9]+", policy.lower()))
 
 
 @given(parsers.parse("the drug requested is {name}"))
@@ -131,44 +140,22 @@ def _(case: Case, status: str) -> None:
         case["clinical"]["disease_status"] = term(STATUSES, status, "disease status")
 
 
-@given(parsers.parse("the leukemic blasts are CD22-{sign}"))
-def _(case: Case, sign: str) -> None:
-    case["clinical"]["cd22_positive"] = term(SIGNS, sign, "CD22 status") == "positive"
-
-
 @given(parsers.parse("the leukemia is Philadelphia chromosome-{sign}"))
 def _(case: Case, sign: str) -> None:
     case["clinical"]["philadelphia_chromosome"] = term(SIGNS, sign, "Philadelphia status")
 
 
+@given("the Philadelphia chromosome status is not stated")
+def _(case: Case) -> None:
+    case["clinical"].pop("philadelphia_chromosome", None)
+
+
+@given("the lineage is not stated")
+def _(case: Case) -> None:
+    case["clinical"].pop("lineage", None)
+
+
 # -- the evidence for a use beyond the primary indication ------------------------------------
-
-
-@given("the use is within FDA labeling on the date of service, with clinical benefit established")
-def _(case: Case) -> None:
-    _evidence(case)["fda_labeling"] = {"within_label": True, "clinical_benefit_established": True}
-
-
-@given(
-    "the use is within FDA labeling on the date of service, but clinical benefit is not established"
-)
-def _(case: Case) -> None:
-    _evidence(case)["fda_labeling"] = {"within_label": True, "clinical_benefit_established": False}
-
-
-@given("the use is within FDA labeling on the date of service, and clinical benefit is not stated")
-def _(case: Case) -> None:
-    _evidence(case)["fda_labeling"] = {"within_label": True}
-
-
-@given("the use is not within FDA labeling on the date of service")
-def _(case: Case) -> None:
-    _evidence(case)["fda_labeling"] = {"within_label": False}
-
-
-@given("FDA labeling is not stated")
-def _(case: Case) -> None:
-    _evidence(case).pop("fda_labeling", None)
 
 
 @given(parsers.parse("{compendium} rates the use {rating}"))

@@ -37,7 +37,7 @@ CHROMIUM_ARGUMENTS = [
     "--disable-sync",
 ]
 #: The wrong engine whose failures the run's page shows: it covers adults only.
-WRONG_ENGINE = "python:policy_conformance.reference.mutants:adults_only"
+WRONG_ENGINE = "python:policy_conformance.reference.inotuzumab_besponsa.mutants:adults_only"
 FAILING_CLAUSE = "INO-RR-BALL"
 SCREENSHOTS = KIT_ROOT / "docs"
 

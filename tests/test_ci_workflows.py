@@ -29,7 +29,7 @@ GITLAB = KIT_ROOT / "docs" / "ci" / "gitlab-ci.yml"
 INSTALL = 'python -m pip install "policy-conformance==${KIT_VERSION}"'
 START = './start-engine --port "$ENGINE_PORT"'
 OPTIONS = ("--report", "--html", "--summary", "--junitxml=", "--baseline")
-WRONG_ENGINE = "python:policy_conformance.reference.mutants:adults_only"
+WRONG_ENGINE = "python:policy_conformance.reference.inotuzumab_besponsa.mutants:adults_only"
 
 
 def github() -> dict[Any, Any]:

@@ -20,11 +20,11 @@ from tests.kit import Run, conformance
 #: clause, repeatability and rejections.
 ENGINES = [
     "reference",
-    "python:policy_conformance.reference.mutants:accepts_nccn_2b",
-    "python:policy_conformance.reference.mutants:names_an_extra_fact",
-    "python:policy_conformance.reference.mutants:flaky",
-    "python:policy_conformance.reference.mutants:never_rejects",
-    "python:policy_conformance.reference.mutants:wrong_case_id",
+    "python:policy_conformance.reference.inotuzumab_besponsa.mutants:accepts_nccn_2b",
+    "python:policy_conformance.reference.inotuzumab_besponsa.mutants:names_an_extra_fact",
+    "python:policy_conformance.reference.inotuzumab_besponsa.mutants:flaky",
+    "python:policy_conformance.reference.inotuzumab_besponsa.mutants:never_rejects",
+    "python:policy_conformance.reference.inotuzumab_besponsa.mutants:wrong_case_id",
 ]
 
 

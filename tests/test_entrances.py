@@ -146,10 +146,10 @@ def test_co_reaches_pytest_and_opens_no_engine() -> None:
 
 @pytest.mark.slow
 def test_the_environment_names_the_engine_for_run_too() -> None:
-    wrong = {"CONFORMANCE_ADAPTER": "python:policy_conformance.reference.mutants:accepts_nccn_2b"}
+    wrong = {"CONFORMANCE_ADAPTER": "python:policy_conformance.reference.inotuzumab_besponsa.mutants:accepts_nccn_2b"}
     run = conformance("run", "--clause", "INO-COMPENDIA", env=wrong)
     assert run.code == 1, run.err
-    assert "via python:policy_conformance.reference.mutants:accepts_nccn_2b" in run.out
+    assert "via python:policy_conformance.reference.inotuzumab_besponsa.mutants:accepts_nccn_2b" in run.out
     # The command line still wins over the environment.
     run = conformance("run", "--clause", "INO-COMPENDIA", "--adapter", "reference", env=wrong)
     assert run.code == 0, run.err
@@ -298,7 +298,7 @@ def test_a_vendor_runs_the_scenarios_in_their_own_pytest(tmp_path: Path) -> None
         "--pyargs",
         "policy_conformance.suite",
         "--conformance-adapter",
-        "python:policy_conformance.reference.mutants:accepts_nccn_2b",
+        "python:policy_conformance.reference.inotuzumab_besponsa.mutants:accepts_nccn_2b",
         "--conformance-clause",
         "INO-COMPENDIA",
         path=KIT_ROOT,

@@ -26,7 +26,7 @@ from .kit import conformance, copy_of_packs
 REFERENCE = "python:policy_conformance.reference:ReferenceEngine"
 PACK = "inotuzumab_besponsa"
 #: A wrong engine that every scenario run catches, and fuzzing too.
-WRONG = "python:policy_conformance.reference.mutants:ignores_lineage"
+WRONG = "python:policy_conformance.reference.inotuzumab_besponsa.mutants:ignores_lineage"
 
 
 @pytest.fixture(scope="module")

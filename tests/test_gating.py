@@ -12,7 +12,7 @@ import pytest
 from policy_conformance.compare import Change, compare
 from tests.kit import conformance
 
-WRONG = "python:policy_conformance.reference.mutants:accepts_nccn_2b"
+WRONG = "python:policy_conformance.reference.inotuzumab_besponsa.mutants:accepts_nccn_2b"
 
 
 @pytest.mark.slow
@@ -53,7 +53,7 @@ def test_a_baseline_gates_on_new_failures_and_only_shrinks(tmp_path: Path) -> No
     worse = conformance(
         "run",
         "--adapter",
-        "python:policy_conformance.reference.mutants:accepts_drugdex_iib",
+        "python:policy_conformance.reference.inotuzumab_besponsa.mutants:accepts_drugdex_iib",
         "--baseline",
         str(baseline),
     )

@@ -59,7 +59,7 @@ def today_report(**scenario: Any) -> dict[str, Any]:
     return {
         "kit_version": "0.1.0",
         "contract_version": "1.0",
-        "adapter": "python:policy_conformance.reference.mutants:adults_only",
+        "adapter": "python:policy_conformance.reference.inotuzumab_besponsa.mutants:adults_only",
         "engine": {"name": "adults only", "version": "9"},
         "totals": {"passed": 0, "failed": 1, "errored": 0, "skipped": 0, "known": 0},
         "packs": [

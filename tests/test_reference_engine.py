@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from policy_conformance import contract, reference
 from policy_conformance.reference import ReferenceEngine, decide, metadata
 from policy_conformance.reference import mutants as wrong
-from policy_conformance.reference.rules import CLAUSE_ORDER, MISSING_FACT_ORDER
+from policy_conformance.reference.inotuzumab_besponsa.rules import CLAUSE_ORDER, MISSING_FACT_ORDER
 from tests.test_kit_rules import _imports
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,7 +20,7 @@ def test_wrong_engine_exits_1_with_expected_and_actual(tmp_path: Path) -> None:
     run = conformance(
         "run",
         "--adapter",
-        "python:policy_conformance.reference.mutants:accepts_nccn_2b",
+        "python:policy_conformance.reference.inotuzumab_besponsa.mutants:accepts_nccn_2b",
         report=tmp_path / "r.json",
     )
     assert run.code == 1
@@ -36,7 +36,7 @@ def test_invalid_decision_fails_with_the_schema_path(tmp_path: Path) -> None:
     run = conformance(
         "run",
         "--adapter",
-        "python:policy_conformance.reference.mutants:invalid_decision",
+        "python:policy_conformance.reference.inotuzumab_besponsa.mutants:invalid_decision",
         "--clause",
         "CON-VALID-DECISION",
         report=tmp_path / "r.json",
@@ -78,7 +78,7 @@ def test_junit_xml_is_written_for_ci(tmp_path: Path) -> None:
     run = conformance(
         "run",
         "--adapter",
-        "python:policy_conformance.reference.mutants:ignores_code_dates",
+        "python:policy_conformance.reference.inotuzumab_besponsa.mutants:ignores_code_dates",
         f"--junitxml={junit}",
     )
     assert run.code == 1
@@ -170,7 +170,7 @@ def test_malformed_kit_files_exit_2_naming_the_file(
 def test_report_is_valid_json_even_when_the_run_fails(tmp_path: Path) -> None:
     report = tmp_path / "r.json"
     conformance(
-        "run", "--adapter", "python:policy_conformance.reference.mutants:flaky", report=report
+        "run", "--adapter", "python:policy_conformance.reference.inotuzumab_besponsa.mutants:flaky", report=report
     )
     loaded = json.loads(report.read_text())
     assert loaded["conformant"] is False
@@ -182,7 +182,7 @@ def test_markdown_summary_for_the_payer(tmp_path: Path) -> None:
     run = conformance(
         "run",
         "--adapter",
-        "python:policy_conformance.reference.mutants:ignores_lineage",
+        "python:policy_conformance.reference.inotuzumab_besponsa.mutants:ignores_lineage",
         "--summary",
         str(summary),
         report=report,

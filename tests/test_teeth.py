@@ -1,6 +1,6 @@
 """The suite has teeth: ``conformance mutants`` kills every mutant of the gallery, each twice.
 
-The gallery (``policy_conformance.reference.mutants``) holds the mistakes a vendor could plausibly
+The gallery (``policy_conformance.reference.inotuzumab_besponsa.mutants``) holds the mistakes a vendor could plausibly
 make, each breaking one clause. Run as a vendor would, ``conformance mutants`` must kill every
 one with at least two scenarios, one of them of the clause the mutant breaks, and exit 0; a
 gallery with a survivor or a mutant killed once makes it exit 1. The reference engine, through
@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from policy_conformance.reference.mutants import MUTANTS
+from policy_conformance.reference.inotuzumab_besponsa.mutants import MUTANTS
 from tests.kit import Run, conformance
 
 

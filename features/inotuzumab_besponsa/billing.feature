@@ -81,25 +81,6 @@ Feature: Which requests the policy governs
         | inotuzumab |
         | Besponsa   |
 
-    @near-miss @reading:other-policy
-    Scenario: A use outside cancer under another policy is outside this one, not denied under it
-      Given a request for an adult with rheumatoid arthritis
-      And the condition is not a cancer
-      And the request is to be decided under the Blinatumomab (Blincyto) policy
-      When the engine decides the request
-      Then the request is outside the policy
-      And no determination is made
-      And the decision rests on clause INO-CODES
-
-    @near-miss @reading:other-policy
-    Scenario: A request to be decided under another policy is outside this one
-      Given a request for an adult with relapsed B-cell precursor ALL
-      And the request is to be decided under the Blinatumomab (Blincyto) policy
-      When the engine decides the request
-      Then the request is outside the policy
-      And no determination is made
-      And the decision rests on clause INO-CODES
-
     @near-miss @reading:drug-names
     Scenario: A related antibody-drug conjugate billed under an unclassified code is outside the policy
       Given a request for an adult with relapsed B-cell precursor ALL

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from policy_conformance.reference.mutants import decide, wrong_policy_version
+from policy_conformance.reference.inotuzumab_besponsa.mutants import decide, wrong_policy_version
 
 __all__ = [
     "MUTANTS",

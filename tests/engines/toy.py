@@ -90,7 +90,7 @@ def breaks_on_lymphoma(case: dict[str, Any]) -> dict[str, Any]:
 def wrong_and_broken(case: dict[str, Any]) -> dict[str, Any]:
     """Rates NCCN category 2B as strong support (some scenarios fail) and crashes on every
     refractory disease (some error): one run with both kinds of bad result."""
-    from policy_conformance.reference.mutants import accepts_nccn_2b
+    from policy_conformance.reference.inotuzumab_besponsa.mutants import accepts_nccn_2b
 
     if case.get("clinical", {}).get("disease_status") == "refractory":
         raise RuntimeError("rules table for refractory disease failed to load")

@@ -15,13 +15,14 @@ that agree on the missing facts are joined by single-fact steps that change noth
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
 from policy_conformance import contract
+from policy_conformance.reference import completions
+from policy_conformance.reference.completions import Judgement, Verdict
 
 __all__ = [
     "ALL_CODES",
@@ -39,6 +40,7 @@ __all__ = [
     "verdict",
 ]
 
+POLICY_ID: Final = "inotuzumab_besponsa"
 ALL: Final = "acute-lymphoblastic-leukemia"
 
 #: Reading drug-names: the generic name, its stem and the brand name all name the policy's drug.
@@ -58,11 +60,9 @@ CLAUSE_ORDER: Final = (
     "INO-RECORDS",
 )
 
-#: The contract's own vocabulary and order for missing facts, read from the decision schema so the
-#: two cannot drift.
-MISSING_FACT_ORDER: Final[tuple[str, ...]] = tuple(
-    contract.schema("decision")["properties"]["missing_facts"]["items"]["enum"]
-)
+#: The pack's vocabulary and order for missing facts, read from its facts schema so the two
+#: cannot drift.
+MISSING_FACT_ORDER: Final[tuple[str, ...]] = tuple(contract.missing_fact_titles(POLICY_ID))
 
 #: Codes the policy lists with no date limit: the unclassified codes and the payer S-codes.
 _UNDATED_CODES: Final = frozenset({"J3490", "J3590", "J9999", "S0353", "S0354"})
@@ -119,17 +119,7 @@ def codes_valid_on(day: date) -> frozenset[str]:
 
 def in_catalogue_order(clauses: Iterable[str]) -> list[str]:
     """Clause ids without repeats, in the catalogue's order."""
-    wanted = set(clauses)
-    return [clause for clause in CLAUSE_ORDER if clause in wanted]
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What complete facts decide: outcome, determination and the clauses it rests on."""
-
-    outcome: str
-    determination: str
-    clauses: frozenset[str]
+    return completions.in_order(clauses, CLAUSE_ORDER)
 
 
 @dataclass(frozen=True)
@@ -260,14 +250,6 @@ def verdict(
     )
 
 
-@dataclass(frozen=True)
-class Judgement:
-    """A settled decision (``missing`` empty) or a pended one naming its missing facts."""
-
-    verdict: Verdict | None
-    missing: tuple[str, ...]
-
-
 _FIELDS: Final = (
     "cancer",
     "is_all",
@@ -280,30 +262,10 @@ _FIELDS: Final = (
 
 def judge(facts: Facts) -> Judgement:
     """Settle the decision over every completion of the facts, or name the missing facts."""
-    domains = [getattr(facts, field) for field in _FIELDS]
-    verdicts = {
-        values: verdict(**dict(zip(_FIELDS, values, strict=True)))
-        for values in itertools.product(*domains)
-    }
-    decided = {(v.outcome, v.determination) for v in verdicts.values()}
-    if len(decided) == 1:
-        first = next(iter(verdicts.values()))
-        cited = frozenset.intersection(*(v.clauses for v in verdicts.values()))
-        return Judgement(Verdict(first.outcome, first.determination, cited), ())
-    names = list(facts.by_name())
-    missing = set()
-    for position, domain in enumerate(domains):
-        if len(domain) < 2:
-            continue
-        for values, seen in verdicts.items():
-            alternatives = (
-                (*values[:position], other, *values[position + 1 :]) for other in domain
-            )
-            if any(
-                (verdicts[alt].outcome, verdicts[alt].determination)
-                != (seen.outcome, seen.determination)
-                for alt in alternatives
-            ):
-                missing.add(names[position])
-                break
-    return Judgement(None, tuple(fact for fact in MISSING_FACT_ORDER if fact in missing))
+    named = facts.by_name()
+    fields = dict(zip(named, _FIELDS, strict=True))
+    return completions.judge(
+        named,
+        lambda values: verdict(**{fields[name]: value for name, value in values.items()}),
+        MISSING_FACT_ORDER,
+    )

@@ -18,12 +18,14 @@ from datetime import date
 from typing import Any, Final
 
 from policy_conformance import contract
+from policy_conformance.reference.engine import decide
 
-from .engine import decide
+from .engine import POLICY
 from .rules import ALL_CODES, CLAUSE_ORDER
 
 __all__ = [
     "MUTANTS",
+    "PACK",
     "accepts_drugdex_iib",
     "accepts_lexi_b",
     "accepts_nccn_2b",
@@ -39,7 +41,6 @@ __all__ = [
     "compendia_unstated_as_none",
     "contrary_defeats",
     "covers_noncancer",
-    "decides_other_policies",
     "denies_missing_facts",
     "drops_case_id",
     "flaky",
@@ -55,6 +56,7 @@ __all__ = [
     "letter_as_compendium",
     "letter_fills_gaps",
     "lineage_unstated_as_other",
+    "metadata",
     "misses_j9999",
     "misses_s_codes",
     "missing_facts_in_snake_case",
@@ -86,6 +88,19 @@ ALL: Final = "acute-lymphoblastic-leukemia"
 
 #: Mutant name -> the clause (policy clause or contract clause) it breaks, whose scenarios must
 #: kill it.
+#: The pack this gallery's mutants are wrong about: ``conformance mutants`` checks them on it.
+PACK: Final = "inotuzumab_besponsa"
+
+
+def metadata() -> dict[str, Any]:
+    """Every mutant declares the one policy it gets wrong."""
+    return {
+        "name": "reference mutant",
+        "contract_version": contract.CONTRACT_VERSION,
+        "policies": [dict(POLICY)],
+    }
+
+
 MUTANTS: Final[dict[str, str]] = {
     "ignores_lineage": "INO-RR-BALL",
     "adults_only": "INO-RR-BALL",
@@ -130,7 +145,6 @@ MUTANTS: Final[dict[str, str]] = {
     "misses_s_codes": "INO-CODES",
     "brand_name_unmatched": "INO-CODES",
     "stem_name_unmatched": "INO-CODES",
-    "decides_other_policies": "INO-CODES",
     "j9229_from_the_second_day": "INO-CODE-DATES",
     "c9028_through_new_year": "INO-CODE-DATES",
     "cites_code_dates_for_any_code": "INO-CODES",
@@ -665,15 +679,6 @@ def brand_name_unmatched(case: Case) -> Decision:
 def stem_name_unmatched(case: Case) -> Decision:
     """INO-CODES: does not know the stem "inotuzumab" as the policy's drug (reading drug-names)."""
     return _unmatched_name(case, "inotuzumab")
-
-
-def decides_other_policies(case: Case) -> Decision:
-    """INO-CODES: decides a request made under another policy by this policy's criteria."""
-
-    def edit(c: Case) -> None:
-        c["policy_id"] = "inotuzumab_besponsa"
-
-    return _decide_edited(case, edit)
 
 
 def j9229_from_the_second_day(case: Case) -> Decision:
