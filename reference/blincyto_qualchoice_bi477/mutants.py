@@ -9,7 +9,7 @@ each breaks; each docstring says how.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, Final
 
@@ -64,6 +64,8 @@ MUTANTS: Final[dict[str, str]] = {
 }
 
 Case = dict[str, Any]
+#: A well-formed case as the reference is handed it, read but never changed.
+Seen = Mapping[str, Any]
 Decision = dict[str, Any]
 
 _FIELDS: Final = {
@@ -85,12 +87,12 @@ def _edited(case: Any, edit: Callable[[Case], None]) -> Decision:
     return answer(case, run)
 
 
-def _amended(case: Any, amend: Callable[[Case, Decision], Decision]) -> Decision:
+def _amended(case: Any, amend: Callable[[Seen, Decision], Decision]) -> Decision:
     """The reference's decision on a well-formed case, amended afterwards."""
     return answer(case, lambda c: amend(c, decide(c)))
 
 
-def _decision(case: Case, outcome: str, clauses: list[str], **more: Any) -> Decision:
+def _decision(case: Seen, outcome: str, clauses: list[str], **more: Any) -> Decision:
     return {
         "case_id": case["case_id"],
         "policy": dict(POLICY),
@@ -101,11 +103,11 @@ def _decision(case: Case, outcome: str, clauses: list[str], **more: Any) -> Deci
     }
 
 
-def _covered(case: Case, clause: str) -> Decision:
+def _covered(case: Seen, clause: str) -> Decision:
     return _decision(case, "covered", [clause], determination="medically-necessary")
 
 
-def _not_met(case: Case) -> Decision:
+def _not_met(case: Seen) -> Decision:
     return _decision(case, "not-covered", ["QC-NOT-MET"], determination="not-medically-necessary")
 
 
@@ -136,7 +138,7 @@ def first_effective_date(case: Any) -> Decision:
 def outside_cites_one_clause(case: Any) -> Decision:
     """QC-CODES: stops at the first reason a request is outside, so never cites QC-CODES too."""
 
-    def amend(c: Case, decision: Decision) -> Decision:
+    def amend(c: Seen, decision: Decision) -> Decision:
         if "QC-EFFECTIVE" in decision["clauses"]:
             decision["clauses"] = ["QC-EFFECTIVE"]
         return decision
@@ -170,7 +172,7 @@ def any_drug(case: Any) -> Decision:
 def adults_only(case: Any) -> Decision:
     """QC-PH-NEG-RR: reads the 2014 adult label into the criteria and denies members under 18."""
 
-    def amend(c: Case, decision: Decision) -> Decision:
+    def amend(c: Seen, decision: Decision) -> Decision:
         if decision["outcome"] != "covered":
             return decision
         born = date.fromisoformat(c["member"]["birth_date"])
@@ -210,7 +212,7 @@ def ignores_ph_status(case: Any) -> Decision:
 def any_ph_positive_disease(case: Any) -> Decision:
     """QC-PH-POS-TKI: covers any Philadelphia chromosome-positive disease refractory to TKIs."""
 
-    def amend(c: Case, decision: Decision) -> Decision:
+    def amend(c: Seen, decision: Decision) -> Decision:
         clinical = c["clinical"]
         if (
             decision["outcome"] == "not-covered"
@@ -243,7 +245,7 @@ def tki_from_refractory_status(case: Any) -> Decision:
 def investigational_when_not_met(case: Any) -> Decision:
     """QC-NOT-MET: calls a request that meets neither criterion investigational."""
 
-    def amend(c: Case, decision: Decision) -> Decision:
+    def amend(c: Seen, decision: Decision) -> Decision:
         if decision["outcome"] == "not-covered":
             decision["determination"] = "investigational"
         return decision
@@ -257,7 +259,7 @@ def investigational_when_not_met(case: Any) -> Decision:
 def denies_missing_facts(case: Any) -> Decision:
     """QC-PRIOR-AUTH: denies a request that lacks a fact instead of pending it."""
 
-    def amend(c: Case, decision: Decision) -> Decision:
+    def amend(c: Seen, decision: Decision) -> Decision:
         return _not_met(c) if decision["outcome"] == "pended" else decision
 
     return _amended(case, amend)
@@ -266,7 +268,7 @@ def denies_missing_facts(case: Any) -> Decision:
 def names_every_unstated_fact(case: Any) -> Decision:
     """QC-PRIOR-AUTH: a pended decision names every fact the request leaves out, moot or not."""
 
-    def amend(c: Case, decision: Decision) -> Decision:
+    def amend(c: Seen, decision: Decision) -> Decision:
         if decision["outcome"] == "pended":
             unstated = [name for name, key in _FIELDS.items() if key not in c["clinical"]]
             decision["missing_facts"] = sorted(set(unstated) | set(decision["missing_facts"]))
@@ -310,7 +312,7 @@ def ignores_icd_conflict(case: Any) -> Decision:
 def pends_on_any_conflict(case: Any) -> Decision:
     """QC-PRIOR-AUTH: pends for the disease status whenever an ALL code contradicts it."""
 
-    def amend(c: Case, decision: Decision) -> Decision:
+    def amend(c: Seen, decision: Decision) -> Decision:
         status = c["clinical"].get("disease_status")
         conflict = status is not None and any(
             status not in ALL_CODES[code] for code in c["diagnosis_codes"] if code in ALL_CODES
