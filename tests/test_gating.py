@@ -146,10 +146,12 @@ def test_a_scenario_gone_or_new_is_a_change_but_no_regression() -> None:
 
 @pytest.mark.slow
 def test_compare_flags_a_planted_regression_between_two_engines(tmp_path: Path) -> None:
-    good = conformance("run", "--clause", "INO-COMPENDIA", report=tmp_path / "good.json")
-    bad = conformance(
-        "run", "--adapter", WRONG, "--clause", "INO-COMPENDIA", report=tmp_path / "bad.json"
-    )
+    # Both runs check the Inotuzumab pack alone: the reference implements every pack and the
+    # mutant only Inotuzumab, and a pack checked by one run and not by the other is a change
+    # of its own, not the planted one.
+    only = ("--pack", "inotuzumab_besponsa", "--clause", "INO-COMPENDIA")
+    good = conformance("run", *only, report=tmp_path / "good.json")
+    bad = conformance("run", "--adapter", WRONG, *only, report=tmp_path / "bad.json")
     assert (good.code, bad.code) == (0, 1)
     worse = conformance("compare", str(tmp_path / "good.json"), str(tmp_path / "bad.json"))
     assert worse.code == 1, worse.err

@@ -226,11 +226,13 @@ def test_docs_refuses_a_file_for_its_folder(tmp_path: Path) -> None:
 def test_docs_render_a_pack_the_kit_has_never_seen(tmp_path: Path) -> None:
     root = copy_of_packs(tmp_path)
     (root / "features" / "inotuzumab_besponsa").rename(root / "features" / "another_policy")
+    # The pack's id and its policy's id, which must be the same.
     edit(
         root,
         "features/another_policy/clauses.yaml",
         "id: inotuzumab_besponsa",
         "id: another_policy",
+        count=-1,
     )
     edit(
         root,
@@ -241,8 +243,22 @@ def test_docs_render_a_pack_the_kit_has_never_seen(tmp_path: Path) -> None:
     for feature in (root / "features" / "another_policy").glob("*.feature"):
         text = feature.read_text().replace("@pack:inotuzumab_besponsa", "@pack:another_policy")
         feature.write_text(text)
+    # Contract 3.0: a pack's facts schema is named by its pack, and the contract pack's requests
+    # come from the renamed pack.
+    edit(
+        root,
+        "features/another_policy/facts.schema.json",
+        "/packs/inotuzumab_besponsa/",
+        "/packs/another_policy/",
+    )
+    edit(
+        root,
+        "features/contract/clauses.yaml",
+        "requests_from: inotuzumab_besponsa",
+        "requests_from: another_policy",
+    )
     done = conformance("docs", "--out", str(tmp_path / "docs"), kit_root=root)
-    assert done.code == 0, done.stderr
+    assert done.code == 0, done.err
     page = (tmp_path / "docs" / "another_policy.html").read_text(encoding="utf-8")
     assert "<h1>Another</h1>" in page and 'id="clause-INO-RR-BALL"' in page
     assert 'href="another_policy.html"' in (tmp_path / "docs" / "index.html").read_text()

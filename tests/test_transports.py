@@ -6,17 +6,20 @@ run goes through `conformance run` exactly as a vendor would type it.
 
 from __future__ import annotations
 
+import re
 import shlex
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import httpx
 import pytest
 
+from policy_conformance.reference import metadata
 from tests.kit import KIT_ROOT, Run, conformance
 
 pytestmark = pytest.mark.slow
@@ -61,12 +64,29 @@ def served_reference() -> Iterator[str]:
     assert server.returncode is not None
 
 
+@cache
+def _every_scenario() -> int:
+    """How many scenarios the whole run has: every pack's, as `conformance run` collects them."""
+    listed = conformance("run", "--collect-only", "-q")
+    assert listed.code == 0, listed.out[-2000:] + listed.err
+    found = re.search(r"^(\d+) tests? collected", listed.out, re.MULTILINE)
+    assert found, listed.out[-2000:]
+    return int(found.group(1))
+
+
 def _all_conformant(run: Run) -> None:
     assert run.code == 0, run.out[-3000:] + run.err
     assert run.report is not None
     assert {c["verdict"] for c in run.report["clauses"]} == {"conformant"}
+    # The reference implements every pack: each is checked, and each is conformant.
+    packs = [(p["id"], p["checked"], p["verdict"]) for p in run.report["packs"]]
+    assert all(checked and verdict == "conformant" for _, checked, verdict in packs), packs
+    assert "verdict by pack:" in run.out
+    assert {"contract", "inotuzumab_besponsa", "blincyto_bcbsnd"} <= {
+        p["id"] for p in run.report["packs"]
+    }
     assert run.report["totals"] == {
-        "passed": 146,
+        "passed": _every_scenario(),
         "failed": 0,
         "errored": 0,
         "skipped": 0,
@@ -77,8 +97,13 @@ def _all_conformant(run: Run) -> None:
 def test_suite_passes_over_http(served_reference: str, tmp_path: Path) -> None:
     run = conformance("run", "--adapter", f"http:{served_reference}", report=tmp_path / "r.json")
     _all_conformant(run)
-    assert "engine: policy-conformance reference engine 0.1.0 via http:" in run.out
-    assert run.report is not None and run.report["engine"]["policies"] == ["inotuzumab_besponsa"]
+    reference = metadata()
+    assert (
+        f"engine: policy-conformance reference engine {reference['version']} via http:" in run.out
+    )
+    # The server passes on what the reference declares: every policy, each with its version.
+    assert run.report is not None and run.report["engine"]["policies"] == reference["policies"]
+    assert {"id": "inotuzumab_besponsa", "version": "2020-11"} in reference["policies"]
 
 
 def test_suite_passes_over_json_lines(tmp_path: Path) -> None:
@@ -131,7 +156,7 @@ def test_a_third_party_adapter_kind_arrives_through_the_entry_point_group(tmp_pa
         "        self.spec = spec\n"
         "        self._inner = from_function(decide)\n"
         "    def metadata(self):\n"
-        "        return {'name': 'vendor protocol', 'contract_version': '2.0'}\n"
+        "        return {'name': 'vendor protocol', 'contract_version': '3.0'}\n"
         "    def decide(self, case):\n"
         "        return self._inner.decide(case)\n"
         "    def close(self):\n"

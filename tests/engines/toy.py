@@ -1,12 +1,19 @@
-"""Tiny engines in every shape the Python adapter accepts, for the adapter's own tests."""
+"""Tiny engines in every shape the Python adapter accepts, for the adapter's own tests.
+
+The module has no ``metadata()`` of its own, so that a bare function here shows how the adapter
+describes a function that says nothing about itself. The engines that are Inotuzumab-only say so
+in their own ``metadata()``: a run against them checks the Inotuzumab and contract packs only.
+"""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 
+INOTUZUMAB = {"id": "inotuzumab_besponsa", "version": "2020-11"}
+
 DECISION = {
-    "policy": {"id": "inotuzumab_besponsa", "version": "2020-11"},
+    "policy": dict(INOTUZUMAB),
     "outcome": "covered",
     "determination": "medically-necessary",
     "clauses": ["INO-RR-BALL"],
@@ -23,7 +30,12 @@ class Engine:
     closed = 0
 
     def metadata(self) -> dict[str, Any]:
-        return {"name": "toy engine", "version": "1.2.3", "contract_version": "2.0"}
+        return {
+            "name": "toy engine",
+            "version": "1.2.3",
+            "contract_version": "3.0",
+            "policies": [dict(INOTUZUMAB)],
+        }
 
     def decide(self, case: dict[str, Any]) -> dict[str, Any]:
         return decide(case)
@@ -72,7 +84,7 @@ class BrokenMetadata:
 
 class FutureContract(Engine):
     def metadata(self) -> dict[str, Any]:
-        return {"name": "from the future", "contract_version": "3.0"}
+        return {"name": "from the future", "contract_version": "4.0"}
 
 
 NOT_CALLABLE = 42
@@ -87,14 +99,24 @@ def breaks_on_lymphoma(case: dict[str, Any]) -> dict[str, Any]:
     return reference_decide(case)
 
 
-def wrong_and_broken(case: dict[str, Any]) -> dict[str, Any]:
+class WrongAndBroken:
     """Rates NCCN category 2B as strong support (some scenarios fail) and crashes on every
-    refractory disease (some error): one run with both kinds of bad result."""
-    from policy_conformance.reference.inotuzumab_besponsa.mutants import accepts_nccn_2b
+    refractory disease (some error): one run with both kinds of bad result.
 
-    if case.get("clinical", {}).get("disease_status") == "refractory":
-        raise RuntimeError("rules table for refractory disease failed to load")
-    return accepts_nccn_2b(case)
+    An Inotuzumab mutant underneath, so it declares that policy alone."""
+
+    def metadata(self) -> dict[str, Any]:
+        return {"name": "wrong and broken", "contract_version": "3.0", "policies": [INOTUZUMAB]}
+
+    def decide(self, case: dict[str, Any]) -> dict[str, Any]:
+        from policy_conformance.reference.inotuzumab_besponsa.mutants import accepts_nccn_2b
+
+        if case.get("clinical", {}).get("disease_status") == "refractory":
+            raise RuntimeError("rules table for refractory disease failed to load")
+        return accepts_nccn_2b(case)
+
+
+wrong_and_broken = WrongAndBroken()
 
 
 def slow_reference(case: dict[str, Any]) -> dict[str, Any]:

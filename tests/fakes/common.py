@@ -12,7 +12,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-METADATA = {"name": "fake engine", "version": "0.0.1", "contract_version": "2.0"}
+#: An Inotuzumab-only engine: a run against a fake checks the Inotuzumab and contract packs.
+METADATA = {
+    "name": "fake engine",
+    "version": "0.0.1",
+    "contract_version": "3.0",
+    "policies": [{"id": "inotuzumab_besponsa", "version": "2020-11"}],
+}
 
 
 def decision_for(case: Any) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """The reference engine over the JSON-lines protocol, faulty on the cases a trigger picks out.
 
-Usage: ``python faulty_reference.py FAULT TRIGGER``. A case whose disease contains TRIGGER meets
-FAULT; every other case is decided by the reference engine, so a run against this engine shows
-exactly which scenarios a fault touches and that the rest are kept. Faults:
+Usage: ``python faulty_reference.py FAULT TRIGGER [MARKER]``. A case whose disease contains
+TRIGGER meets FAULT; every other case is decided by the reference engine, so a run against this
+engine shows exactly which scenarios a fault touches and that the rest are kept. MARKER is never
+read: it marks the process's command line, so that a test finds its own engine's survivors and
+not those of a test running beside it. Faults:
 
 - ``crash``: print a traceback on stderr and exit 1 (the adapter restarts the engine).
 - ``hang``: never answer that case. ``garbage``: answer with a line that is not JSON.
