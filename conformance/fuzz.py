@@ -124,10 +124,11 @@ def search(
     Case ids run from ``fuzz-<seed>-<first_number>``: packs searched in turn never share one.
     """
     from .invariants import RELATIONS, check_case_space
-    from .strategies import SeededChoices, case_space, composed
+    from .strategies import SeededChoices, case_space, check_phrases, composed
 
     space = case_space(pack.id)
     check_case_space(pack, space)
+    check_phrases(space)
     choose = SeededChoices(seed)
     invariants = [(i, RELATIONS[i.id]) for i in pack.invariants.values()]
     result = FuzzResult(pack=pack.id)
@@ -393,7 +394,7 @@ def fuzz_command(
         ) from None
     from .invariants import check_case_space
     from .outputs import check_outputs, strict_json, write_text
-    from .strategies import case_space
+    from .strategies import case_space, check_phrases
 
     if cases < 1:
         raise KitError(f"--cases: {cases} is not a positive number of cases")
@@ -402,6 +403,7 @@ def fuzz_command(
     for pack in packs:
         # Every pack's data is checked before any engine is started: a usage error costs nothing.
         check_case_space(pack, case_space(pack.id))
+        check_phrases(case_space(pack.id))
         check_clause_ids({i.clause for i in pack.invariants.values()})
     seed = random.SystemRandom().randrange(1 << 32) if seed is None else seed
     options = AdapterOptions(timeout=timeout)

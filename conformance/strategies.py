@@ -61,6 +61,7 @@ __all__ = [
     "SeededChoices",
     "build_case",
     "case_space",
+    "check_phrases",
     "compose",
     "composed",
     "conforms",
@@ -267,12 +268,19 @@ def case_space(pack_id: str) -> CaseSpace:
     )
     if not space.fixtures:
         raise KitError(f"{display(path)}: pack {pack_id} has no fixture to start a request from")
-    # Every phrase is a step of the pack's: a misspelt one is found now, not in the middle of a
-    # search.
-    for step in {s for g in facts for p in g.phrases for s in p.steps} | set(space.weak_listings):
-        if _find(step) is None:
-            raise KitError(f"{display(path)}: no Given step binds {step!r}")
     return space
+
+
+def check_phrases(space: CaseSpace) -> None:
+    """A KitError naming the case space for a phrase no Given step binds.
+
+    Run before a search, so that a misspelt phrase is found at once, not in the middle of one;
+    not on loading, which may come before the step modules should be imported.
+    """
+    phrases = {s for g in space.facts for p in g.phrases for s in p.steps}
+    for step in sorted(phrases | set(space.weak_listings)):
+        if _find(step) is None:
+            raise KitError(f"{display(space.path)}: no Given step binds {step!r}")
 
 
 def _fact_group(entry: dict[str, Any]) -> FactGroup:
