@@ -104,7 +104,10 @@ def _with_named_fact(
     if decision["outcome"] != "pended" or not named:
         return None
     fact = choose.one(named)
-    phrases = list(space.phrases_supplying(fact))
+    # A value that contradicts a code on the request opens a reading of its own, with facts of
+    # its own to ask for: it supplies the fact without settling it.
+    codes = set(case["diagnosis_codes"])
+    phrases = [p for p in space.phrases_supplying(fact) if not codes & set(p.contradicts)]
     if fact == "compendia" and space.compendia:
         # The compendia are the envelope's evidence: the kit writes them for every pack.
         listings = tuple(

@@ -120,6 +120,8 @@ class Phrase:
 
     steps: tuple[str, ...]
     supplies: tuple[str, ...]
+    #: Diagnosis codes whose own reading the phrase's value contradicts.
+    contradicts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -288,12 +290,15 @@ def _fact_group(entry: dict[str, Any]) -> FactGroup:
     facts = (named,) if isinstance(named, str) else tuple(named)
     phrases = []
     for item in entry["steps"]:
+        contradicts: tuple[str, ...] = ()
         if isinstance(item, dict):
             steps = item["step"]
             supplies = () if item.get("withdraws") else tuple(item.get("supplies", facts))
+            contradicts = tuple(item.get("contradicts", ()))
         else:
             steps, supplies = item, facts
-        phrases.append(Phrase((steps,) if isinstance(steps, str) else tuple(steps), supplies))
+        steps = (steps,) if isinstance(steps, str) else tuple(steps)
+        phrases.append(Phrase(steps, supplies, contradicts))
     return FactGroup(entry["odds"], facts, tuple(phrases))
 
 
