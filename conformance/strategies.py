@@ -234,7 +234,8 @@ def case_space(pack_id: str) -> CaseSpace:
         raise KitError(str(_schema_problem(path, text or "", errors[0])))
     facts = tuple(_fact_group(entry) for entry in data.get("facts", []))
     for number, group in enumerate(facts):
-        unknown = sorted(set(group.facts) - set(pack.missing_facts))
+        named = {*group.facts, *(f for phrase in group.phrases for f in phrase.supplies)}
+        unknown = sorted(named - set(pack.missing_facts))
         if unknown:
             line = _line_of(text or "", ["facts", number])
             raise KitError(

@@ -117,6 +117,26 @@ def test_the_case_space_reaches_every_outcome_and_drops_steps_that_break_the_con
     assert "minimal residual disease measures 0.1%" in steps
 
 
+def test_a_named_fact_is_supplied_only_by_a_phrase_the_codes_do_not_contradict() -> None:
+    from policy_conformance.strategies import SeededChoices
+
+    space = case_space(BND)
+    relation = RELATIONS["named-fact-supplied"]
+    steps = ("the diagnosis is coded C91.00 and C91.02", "the disease status is not stated")
+    case = Request("an adult with ALL and no further details", steps, (), BND).case("conflict")
+    assert contract.violations("case", case) == []
+    pended = {"outcome": "pended", "missing_facts": ["disease-status"]}
+    # Every status contradicts one of the two ALL codes: no value settles the fact.
+    assert relation.follow_up(case, pended, SeededChoices(1), space) is None
+    case["diagnosis_codes"] = ["C91.02"]
+    statuses = set()
+    for seed in range(20):
+        follow_up = relation.follow_up(case, pended, SeededChoices(seed), space)
+        assert follow_up is not None and contract.violations("case", follow_up) == []
+        statuses.add(follow_up["clinical"]["disease_status"])
+    assert statuses == {"relapsed"}
+
+
 def test_the_harness_knows_no_pack() -> None:
     # Every pack's codes, diseases, phrases and compendium ratings are in its case space.
     for module in ("strategies.py", "invariants.py", "fuzz.py"):
