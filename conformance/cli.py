@@ -136,6 +136,13 @@ def _parser() -> argparse.ArgumentParser:
         allow_abbrev=False,
     )
     fuzz.add_argument("--adapter", required=True, metavar="SPEC")
+    fuzz.add_argument(
+        "--pack",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="only this pack's case space (repeatable; default: every pack that has one)",
+    )
     fuzz.add_argument("--against", default="reference", metavar="SPEC")
     fuzz.add_argument("--cases", type=int, default=1000, metavar="N")
     fuzz.add_argument("--seed", type=int, default=None, metavar="S")
@@ -243,6 +250,7 @@ def _command(arguments: list[str]) -> int:
             return fuzz_command(
                 parsed.adapter,
                 parsed.against,
+                parsed.pack,
                 parsed.cases,
                 parsed.seed,
                 parsed.report,

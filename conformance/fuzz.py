@@ -6,6 +6,7 @@ scenarios' own rules. Disagreements are grouped into kinds (the first differing 
 two outcomes); Hypothesis shrinks one case of each kind to a minimal one, printed as JSON and as
 a scenario to paste. Every case is also checked against the pack's invariants (no oracle). An
 engine fault errors the case it touched and the search goes on, as in ``conformance run``.
+Each pack with a case space (``--pack`` picks some) is searched in turn, ``--cases`` each.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ class Violation:
 
 @dataclass
 class FuzzResult:
+    pack: str = ""
     cases: int = 0
     errored: int = 0
     errors: list[str] = field(default_factory=list)
@@ -115,18 +117,24 @@ def search(
     cases: int,
     seed: int,
     progress: Callable[[int, FuzzResult], None] = lambda done, result: None,
+    first_number: int = 1,
 ) -> FuzzResult:
-    """Draw ``cases`` requests from ``seed`` and record every disagreement and broken invariant."""
-    from .invariants import RELATIONS
-    from .strategies import SeededChoices, case_space, composed
+    """Draw ``cases`` requests from ``seed`` and record every disagreement and broken invariant.
+
+    Case ids run from ``fuzz-<seed>-<first_number>``: packs searched in turn never share one.
+    """
+    from .invariants import RELATIONS, check_case_space
+    from .strategies import SeededChoices, case_space, check_phrases, composed
 
     space = case_space(pack.id)
+    check_case_space(pack, space)
+    check_phrases(space)
     choose = SeededChoices(seed)
     invariants = [(i, RELATIONS[i.id]) for i in pack.invariants.values()]
-    result = FuzzResult()
+    result = FuzzResult(pack=pack.id)
     for number in range(1, cases + 1):
         request, case = composed(space, choose)
-        case["case_id"] = f"fuzz-{seed}-{number}"
+        case["case_id"] = f"fuzz-{seed}-{first_number + number - 1}"
         result.cases += 1
         try:
             kind, answer, expected = _compare(engine, oracle, case)
@@ -285,17 +293,19 @@ def _touched_clause(
 
 
 def report_document(
-    result: FuzzResult, engine_spec: str, oracle_spec: str, seed: int
+    results: list[FuzzResult], engine_spec: str, oracle_spec: str, seed: int
 ) -> dict[str, Any]:
     return {
         "engine": engine_spec,
         "oracle": oracle_spec,
         "seed": seed,
-        "cases": result.cases,
-        "errored": result.errored,
-        "errors": result.errors,
+        "packs": [r.pack for r in results],
+        "cases": sum(r.cases for r in results),
+        "errored": sum(r.errored for r in results),
+        "errors": [e for r in results for e in r.errors],
         "disagreements": [
             {
+                "pack": r.pack,
                 "field": f.kind[0],
                 "engine": f.kind[1],
                 "oracle": f.kind[2],
@@ -306,10 +316,12 @@ def report_document(
                 "oracle_decision": f.oracle_decision,
                 "scenario": f.scenario,
             }
-            for f in result.findings.values()
+            for r in results
+            for f in r.findings.values()
         ],
         "invariants": [
             {
+                "pack": r.pack,
                 "id": v.invariant.id,
                 "clause": v.invariant.clause,
                 "sentence": v.invariant.sentence,
@@ -319,13 +331,22 @@ def report_document(
                 "follow_up": v.pair[2],
                 "follow_up_decision": v.pair[3],
             }
-            for v in result.violations.values()
+            for r in results
+            for v in r.violations.values()
         ],
-        "exit_code": result.exit_code,
+        "exit_code": _exit_code(results),
     }
 
 
-def _progress_line(total: int) -> Callable[[int, FuzzResult], None]:
+def _exit_code(results: list[FuzzResult]) -> int:
+    codes = {r.exit_code for r in results}
+    for code in (EXIT_FAILED, EXIT_ERRORED):
+        if code in codes:
+            return code
+    return EXIT_CONFORMANT
+
+
+def _progress_line(pack: str, total: int) -> Callable[[int, FuzzResult], None]:
     if not sys.stderr.isatty():
         return lambda done, result: None
 
@@ -334,7 +355,7 @@ def _progress_line(total: int) -> Callable[[int, FuzzResult], None]:
             kinds = len(result.findings) + len(result.violations)
             end = "\n" if done == total else ""
             print(
-                f"\rconformance fuzz: {done}/{total} cases, {kinds} kinds found",
+                f"\rconformance fuzz: {pack}: {done}/{total} cases, {kinds} kinds found",
                 end=end,
                 file=sys.stderr,
             )
@@ -342,36 +363,52 @@ def _progress_line(total: int) -> Callable[[int, FuzzResult], None]:
     return show
 
 
+def _chosen_packs(chosen: list[str]) -> list[Pack]:
+    """The packs named by ``--pack``, or every pack with a case space; a KitError if none."""
+    from .packs import pack_named
+
+    if chosen:
+        # One without a case space is a KitError when its case space is read.
+        return [pack_named(pack_id) for pack_id in dict.fromkeys(chosen)]
+    packs = [p for p in load_packs() if (p.directory / "case_space.yaml").exists()]
+    if not packs:
+        raise KitError("no pack has a case space (features/<pack>/case_space.yaml) to fuzz")
+    return packs
+
+
 def fuzz_command(
-    adapter: str, against: str, cases: int, seed: int | None, report: Path | None, timeout: float
+    adapter: str,
+    against: str,
+    pack_ids: list[str],
+    cases: int,
+    seed: int | None,
+    report: Path | None,
+    timeout: float,
 ) -> int:
-    """Run the search and print its findings; the exit code says what was found."""
+    """Search each chosen pack and print the findings; the exit code says what was found."""
     try:
         import hypothesis  # noqa: F401
     except ModuleNotFoundError:
         raise KitError(
             "conformance fuzz needs Hypothesis: install policy-conformance[fuzz]"
         ) from None
+    from .invariants import check_case_space
     from .outputs import check_outputs, strict_json, write_text
+    from .strategies import case_space, check_phrases
 
     if cases < 1:
         raise KitError(f"--cases: {cases} is not a positive number of cases")
     check_outputs([("--report", report)], [])
-    packs = [p for p in load_packs() if (p.directory / "case_space.yaml").exists()]
-    if not packs:
-        raise KitError("no pack has a case space (features/<pack>/case_space.yaml) to fuzz")
-    pack = packs[0]
-    from .invariants import RELATIONS
-
-    unknown = sorted(set(pack.invariants) - set(RELATIONS))
-    if unknown:
-        raise KitError(
-            f"{pack.directory / 'clauses.yaml'}: no relation checks invariant {unknown[0]}"
-        )
-    check_clause_ids({i.clause for i in pack.invariants.values()})
+    packs = _chosen_packs(pack_ids)
+    for pack in packs:
+        # Every pack's data is checked before any engine is started: a usage error costs nothing.
+        check_case_space(pack, case_space(pack.id))
+        check_phrases(case_space(pack.id))
+        check_clause_ids({i.clause for i in pack.invariants.values()})
     seed = random.SystemRandom().randrange(1 << 32) if seed is None else seed
     options = AdapterOptions(timeout=timeout)
     opened = []
+    results: list[FuzzResult] = []
     try:
         try:
             for spec in (adapter, against):
@@ -382,22 +419,35 @@ def fuzz_command(
         except AdapterSpecError as exc:
             raise KitError(str(exc)) from None
         engine, oracle = CheckedEngine(opened[0]), CheckedEngine(opened[1])
-        print(f"conformance fuzz: {engine.spec} against {oracle.spec}, {cases} cases, seed {seed}")
-        result = search(
-            engine, oracle, pack, cases=cases, seed=seed, progress=_progress_line(cases)
-        )
-        for finding in result.findings.values():
-            # Not without an oracle's decision to expect, nor for a case id the engine does not
-            # echo: no step of a policy pack grades the id (the contract pack's CON-ECHO-ID does).
-            if finding.oracle_decision and finding.kind[0] != "case_id":
-                shrink(engine, oracle, pack, finding, seed)
+        for pack in packs:
+            print(
+                f"conformance fuzz: {pack.id}: {engine.spec} against {oracle.spec}, {cases} "
+                f"cases, seed {seed}"
+            )
+            result = search(
+                engine,
+                oracle,
+                pack,
+                cases=cases,
+                seed=seed,
+                progress=_progress_line(pack.id, cases),
+                first_number=len(results) * cases + 1,
+            )
+            for finding in result.findings.values():
+                # Not without an oracle's decision to expect, nor for a case id the engine does
+                # not echo: no step of a policy pack grades the id (the contract pack's
+                # CON-ECHO-ID does).
+                if finding.oracle_decision and finding.kind[0] != "case_id":
+                    shrink(engine, oracle, pack, finding, seed)
+            results.append(result)
     finally:
         for adapter_opened in opened:
             adapter_opened.close()
-    _print(result)
+    for result in results:
+        _print(result)
     if report is not None:
-        write_text(report, strict_json(report_document(result, adapter, against, seed)))
-    return result.exit_code
+        write_text(report, strict_json(report_document(results, adapter, against, seed)))
+    return _exit_code(results)
 
 
 def _print(result: FuzzResult) -> None:
@@ -428,7 +478,7 @@ def _print(result: FuzzResult) -> None:
     per_kind = ", ".join(f"{'/'.join(f.kind)}: {f.count}" for f in result.findings.values())
     broken = ", ".join(f"{v.invariant.id}: {v.count}" for v in result.violations.values())
     print(
-        f"\nconformance fuzz: {result.cases} cases, {len(result.findings)} kind(s) of "
-        f"disagreement{f' ({per_kind})' if per_kind else ''}, {len(result.violations)} "
+        f"\nconformance fuzz: {result.pack}: {result.cases} cases, {len(result.findings)} "
+        f"kind(s) of disagreement{f' ({per_kind})' if per_kind else ''}, {len(result.violations)} "
         f"invariant(s) broken{f' ({broken})' if broken else ''}, {result.errored} errored"
     )

@@ -2,39 +2,29 @@
 
 Each relation turns a case (and the engine's decision of it) into a follow-up case, and says how
 the two decisions must compare. The pack's catalogue (``invariants:`` in ``clauses.yaml``) names
-each one with the clause it follows from; here is only how it is checked.
+each one with the clause it follows from; here is only how it is checked. No relation knows a
+pack's facts: those that change one take the pack's own phrases from its case space (its weak
+listings, the fact groups labelled with the missing fact they supply), and a follow-up case that
+would break the contract is not sent.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import KitError
 from .grading import graded
-from .strategies import CaseSpace, Choices
+from .packs import Pack, display
+from .strategies import CaseSpace, Choices, Phrase, conforms, given
 
-__all__ = ["RELATIONS", "Relation"]
+__all__ = ["RELATIONS", "Relation", "check_case_space"]
 
 Case = dict[str, Any]
 Decision = dict[str, Any]
-
-#: Listings that are not strong support (reading strong-compendia-ratings), one per compendium.
-_WEAK_LISTINGS = (
-    {"compendium": "nccn", "rating": "2B"},
-    {"compendium": "nccn", "rating": "3"},
-    {"compendium": "micromedex-drugdex", "rating": "IIb"},
-    {"compendium": "micromedex-drugdex", "rating": "III"},
-    {"compendium": "ahfs-di", "rating": "not-supportive"},
-    {"compendium": "clinical-pharmacology", "rating": "not-supportive"},
-    {"compendium": "lexi-drugs", "rating": "C"},
-    {"compendium": "lexi-drugs", "rating": "unsupported"},
-)
-_ANY_LISTINGS = (*_WEAK_LISTINGS, {"compendium": "nccn", "rating": "1"})
-#: The ALL code's own disease status (reading icd-status-conflict): a status that agrees with it.
-_AGREEING_STATUS = {"C91.00": "refractory", "C91.01": "in-remission", "C91.02": "relapsed"}
 
 
 @dataclass(frozen=True)
@@ -100,9 +90,7 @@ def _with_weaker_listing(
     # Only where the compendia are stated: adding a listing to unstated compendia states them.
     if "compendia" not in case.get("evidence", {}):
         return None
-    again = _copy(case)
-    again["evidence"]["compendia"].append(dict(choose.one(_WEAK_LISTINGS)))
-    return again
+    return _followed_by(case, [choose.one(space.weak_listings)])
 
 
 def _keeps_coverage(first: Decision, second: Decision) -> bool:
@@ -116,36 +104,29 @@ def _with_named_fact(
     if decision["outcome"] != "pended" or not named:
         return None
     fact = choose.one(named)
+    # A value that contradicts a code on the request opens a reading of its own, with facts of
+    # its own to ask for: it supplies the fact without settling it.
+    codes = set(case["diagnosis_codes"])
+    phrases = [p for p in space.phrases_supplying(fact) if not codes & set(p.contradicts)]
+    if fact == "compendia" and space.compendia:
+        # The compendia are the envelope's evidence: the kit writes them for every pack.
+        listings = tuple(
+            f"{name} rates the use {choose.one(ratings)}"
+            for name, ratings in (choose.one(space.compendia) for _ in range(choose.number(1, 2)))
+        )
+        phrases += [Phrase(("no compendium lists the use",), (fact,)), Phrase(listings, (fact,))]
+    # A phrase that would make the case break the contract ("not a cancer" beside a leukemia's
+    # code) supplies nothing a request could send.
+    followed = [again for p in phrases if (again := _followed_by(case, p.steps)) is not None]
+    return choose.one(followed) if followed else None
+
+
+def _followed_by(case: Case, steps: Sequence[str]) -> Case | None:
+    """A copy of ``case`` changed by ``steps``, with its own id; None if it breaks the contract."""
     again = _copy(case)
-    clinical = again["clinical"]
-    evidence = again.setdefault("evidence", {})
-    is_all = any(code in space.all_codes for code in again["diagnosis_codes"])
-    if fact == "cancer":
-        # ALL is a cancer: a request coded as ALL may only say so (reading all-is-a-cancer).
-        clinical["cancer"] = True if is_all else choose.flip()
-    elif fact == "lineage":
-        clinical["lineage"] = choose.one(["b-cell-precursor", "t-cell", "mixed-phenotype", "other"])
-    elif fact == "disease-status":
-        codes = [c for c in again["diagnosis_codes"] if c in _AGREEING_STATUS]
-        statuses = ["relapsed", "refractory", "newly-diagnosed", "in-remission"]
-        clinical["disease_status"] = _AGREEING_STATUS[codes[0]] if codes else choose.one(statuses)
-    elif fact == "fda-labeling":
-        labeling = {"within_label": choose.flip()}
-        if labeling["within_label"]:
-            labeling["clinical_benefit_established"] = choose.flip()
-        evidence["fda_labeling"] = labeling
-    elif fact == "clinical-benefit":
-        evidence["fda_labeling"] = {
-            "within_label": True,
-            "clinical_benefit_established": choose.flip(),
-        }
-    elif fact == "compendia":
-        evidence["compendia"] = [
-            dict(choose.one(_ANY_LISTINGS)) for _ in range(choose.number(0, 2))
-        ]
-    else:
-        return None
-    return again
+    for step in steps:
+        given(again, step)
+    return again if conforms(again) else None
 
 
 def _asks_nothing_new(first: Decision, second: Decision) -> bool:
@@ -179,3 +160,30 @@ RELATIONS: dict[str, Relation] = {
     "named-fact-supplied": Relation(_with_named_fact, _asks_nothing_new),
     "date-within-window": Relation(_moved_within_window, _same),
 }
+
+#: What each relation takes from the case space, and how to say it is not there.
+_NEEDS: dict[str, tuple[Callable[[CaseSpace], bool], str]] = {
+    "weaker-listing": (lambda s: bool(s.weak_listings), "weak_listings"),
+    "named-fact-supplied": (
+        lambda s: any(g.facts for g in s.facts),
+        "a fact group labelled with the missing fact it supplies (fact:)",
+    ),
+    "date-within-window": (lambda s: bool(s.windows), "dates.windows"),
+    "compendium-order": (lambda s: bool(s.compendia), "compendia"),
+}
+
+
+def check_case_space(pack: Pack, space: CaseSpace) -> None:
+    """A KitError naming the case space when a relation the pack's catalogue names lacks data."""
+    for invariant in pack.invariants:
+        if invariant not in RELATIONS:
+            raise KitError(
+                f"{display(pack.directory / 'clauses.yaml')}: no relation checks invariant "
+                f"{invariant}"
+            )
+        has, what = _NEEDS.get(invariant, (lambda s: True, ""))
+        if not has(space):
+            raise KitError(
+                f"{display(space.path)}: invariant {invariant} (named in clauses.yaml) needs "
+                f"{what}, which the case space lacks"
+            )

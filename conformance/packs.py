@@ -47,6 +47,7 @@ __all__ = [
     "read_fixtures",
     "read_kit_file",
     "read_packs",
+    "read_yaml",
     "unchecked_packs",
 ]
 
@@ -218,6 +219,11 @@ class _BoundedLoader(yaml.SafeLoader):
             )
         self._weights[id(node)] = weight
         return node
+
+
+def read_yaml(path: Path) -> tuple[Any, Problem | None]:
+    """A kit YAML file's data, read within the bounds of a catalogue, or what is wrong with it."""
+    return _read_yaml(path)
 
 
 def _read_yaml(path: Path) -> tuple[Any, Problem | None]:

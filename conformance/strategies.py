@@ -2,10 +2,16 @@
 
 A request is drawn the way a scenario writes one: a fixture ("a request for ..."), then Given
 steps in the pack's own phrases, each changing one fact. The case is built by running those very
-steps, so the scenario ``conformance fuzz`` prints sends exactly the case it found. Values come
-from the pack's ``case_space.yaml`` (real codes, listed and unlisted; dates on both sides of every
-line the policy draws; every compendium rating) and from its fixtures. Hypothesis shrinks a drawn
-request towards its first fixture and fewer steps: a minimal disagreement is a short scenario.
+steps, so the scenario ``conformance fuzz`` prints sends exactly the case it found.
+
+Everything a pack decides is data in its ``case_space.yaml`` (the format is
+``case_space.schema.json``): real codes, listed and unlisted; conditions and their diagnosis
+codes; dates on both sides of every line the policy draws; every compendium rating; and the
+pack's own facts as groups of literal Given phrases. The code here knows only the envelope
+(date of service, member, billed codes, drug, diagnoses, compendia, a letter of support) and one
+rule for every pack: a drawn change that would make the case break the contract, the pack's
+facts schema included, is not taken. Hypothesis shrinks a drawn request towards its first
+fixture and fewer steps: a minimal disagreement is a short scenario.
 
 A few facts have no step (the billing units, documents other than a letter of support); they are
 drawn as *extras*, applied to the case directly and shown as comments when a scenario is written.
@@ -13,34 +19,53 @@ drawn as *extras*, applied to the case directly and shown as comments when a sce
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import json
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator, ValidationError
 
 from policy_conformance import contract
 
 from .bdd_private import given_step
 from .errors import KitError
-from .packs import Fixture, display, load_fixtures, load_packs, pack_named, read_kit_file
+from .packs import (
+    Fixture,
+    Problem,
+    display,
+    load_fixtures,
+    load_packs,
+    pack_named,
+    read_kit_file,
+    read_yaml,
+)
 from .phrases import step_modules
 
 __all__ = [
     "STEP_MODULES",
     "CaseSpace",
     "Choices",
+    "Condition",
     "Extra",
+    "FactGroup",
     "HypothesisChoices",
+    "Phrase",
     "Request",
     "SeededChoices",
     "build_case",
     "case_space",
+    "check_phrases",
     "compose",
     "composed",
+    "conforms",
+    "given",
     "requests",
 ]
 
@@ -48,17 +73,6 @@ __all__ = [
 #: phrases (``features/<pack>/steps.py``) are added to them.
 STEP_MODULES = ("policy_conformance.steps.requests",)
 
-_ALL_DISEASE = "acute lymphoblastic leukemia"
-_LINEAGES = ("b-cell precursor", "t-cell", "mixed phenotype")
-_STATUSES = ("relapsed", "refractory", "newly diagnosed", "in remission")
-_FDA_LABELING = (
-    "the use is within FDA labeling on the date of service, with clinical benefit established",
-    "the use is within FDA labeling on the date of service, but clinical benefit is not "
-    "established",
-    "the use is within FDA labeling on the date of service, and clinical benefit is not stated",
-    "the use is not within FDA labeling on the date of service",
-    "FDA labeling is not stated",
-)
 _OTHER_DOCUMENTS = ("medical-records", "pathology-report", "treatment-plan")
 
 Case = dict[str, Any]
@@ -101,21 +115,50 @@ class Request:
 
 
 @dataclass(frozen=True)
+class Phrase:
+    """One drawable phrase of a fact group: the steps it takes, and the missing facts it states."""
+
+    steps: tuple[str, ...]
+    supplies: tuple[str, ...]
+    #: Diagnosis codes whose own reading the phrase's value contradicts.
+    contradicts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FactGroup:
+    """A fact of the pack's own, changed at odds of one in ``odds + 1`` by one of its phrases."""
+
+    odds: int
+    facts: tuple[str, ...]
+    phrases: tuple[Phrase, ...]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition a request may treat, as the steps name it, and its diagnosis codes."""
+
+    disease: str
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class CaseSpace:
     """What one pack's requests may carry (``features/<pack>/case_space.yaml``)."""
 
     pack: str
+    path: Path
     fixtures: tuple[Fixture, ...]
     listed_hcpcs: tuple[str, ...]
     unlisted_hcpcs: tuple[str, ...]
-    all_codes: tuple[str, ...]
-    other_diagnoses: tuple[tuple[str, str], ...]
+    conditions: tuple[Condition, ...]
     secondary_codes: tuple[str, ...]
     policy_drugs: tuple[str, ...]
     other_drugs: tuple[str, ...]
     windows: tuple[dt.date, ...]
     boundaries: tuple[dt.date, ...]
     compendia: tuple[tuple[str, tuple[str, ...]], ...]
+    weak_listings: tuple[str, ...]
+    facts: tuple[FactGroup, ...]
 
     def __repr__(self) -> str:
         return f"case_space({self.pack!r})"
@@ -128,45 +171,140 @@ class CaseSpace:
         end = later[0] - dt.timedelta(days=1) if later else dt.date(2199, 12, 31)
         return start, end
 
+    def phrases_supplying(self, fact: str) -> tuple[Phrase, ...]:
+        """Every phrase of the pack's fact groups that states ``fact``."""
+        return tuple(p for g in self.facts for p in g.phrases if fact in p.supplies)
+
+
+@cache
+def _case_space_validator() -> Draft202012Validator:
+    schema_path = Path(__file__).with_name("case_space.schema.json")
+    return Draft202012Validator(json.loads(schema_path.read_text(encoding="utf-8")))
+
+
+def _line_of(text: str, where: Sequence[Any]) -> int | None:
+    """The line of the YAML key or item at ``where``, or of its nearest parent."""
+    import yaml
+
+    try:
+        node: Any = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    line = node.start_mark.line + 1 if node is not None else None
+    for key in where:
+        if isinstance(node, yaml.MappingNode):
+            found = next(((k, v) for k, v in node.value if k.value == key), None)
+            if found is None:
+                break
+            line, node = found[0].start_mark.line + 1, found[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def _schema_problem(path: Path, text: str, error: ValidationError) -> Problem:
+    where = list(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        # Point at the unexpected key itself, not at the mapping that holds it.
+        known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        where += sorted(k for k in error.instance if k not in known)[:1]
+    at = "/" + "/".join(map(str, error.absolute_path))
+    return Problem(path, f"not a case space: at {at}: {error.message}", _line_of(text, where))
+
 
 @cache
 def case_space(pack_id: str) -> CaseSpace:
     """The case space of ``pack_id``, read from its ``case_space.yaml``; a KitError if unusable."""
-    import yaml
-
-    path = pack_named(pack_id).directory / "case_space.yaml"
+    pack = pack_named(pack_id)
+    path = pack.directory / "case_space.yaml"
     if not path.exists():
         raise KitError(
             f"pack {pack_id} has no case space ({display(path)}): conformance fuzz draws "
             "requests from it"
         )
-    text, problem = read_kit_file(path)
-    if problem is not None or text is None:
-        raise KitError(str(problem) if problem else f"{path}: cannot be read")
-    try:
-        data = yaml.safe_load(text)
-        fixtures = tuple(
-            sorted(
-                load_fixtures(pack_named(pack_id)).values(),
-                key=lambda f: f.name,
+    data, problem = read_yaml(path)
+    if problem is not None:
+        raise KitError(str(problem))
+    text, _ = read_kit_file(path)
+    errors = sorted(_case_space_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        raise KitError(str(_schema_problem(path, text or "", errors[0])))
+    facts = tuple(_fact_group(entry) for entry in data.get("facts", []))
+    for number, group in enumerate(facts):
+        named = {*group.facts, *(f for phrase in group.phrases for f in phrase.supplies)}
+        unknown = sorted(named - set(pack.missing_facts))
+        if unknown:
+            line = _line_of(text or "", ["facts", number])
+            raise KitError(
+                str(Problem(path, f"fact {unknown[0]!r} is none of the pack's missing facts", line))
             )
-        )
-        return CaseSpace(
-            pack=pack_id,
-            fixtures=fixtures,
-            listed_hcpcs=tuple(data["hcpcs"]["listed"]),
-            unlisted_hcpcs=tuple(data["hcpcs"]["unlisted"]),
-            all_codes=tuple(data["diagnoses"]["all"]),
-            other_diagnoses=tuple((d["code"], d["disease"]) for d in data["diagnoses"]["other"]),
-            secondary_codes=tuple(data["diagnoses"]["secondary"]),
-            policy_drugs=tuple(data["drugs"]["policy"]),
-            other_drugs=tuple(data["drugs"]["other"]),
-            windows=tuple(dt.date.fromisoformat(d) for d in data["dates"]["windows"]),
-            boundaries=tuple(dt.date.fromisoformat(d) for d in data["dates"]["boundaries"]),
-            compendia=tuple((name, tuple(r)) for name, r in data["compendia"].items()),
-        )
-    except (yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
-        raise KitError(f"{path}: not a case space ({type(exc).__name__}: {exc})") from None
+    try:
+        windows = tuple(dt.date.fromisoformat(d) for d in data["dates"].get("windows", []))
+        boundaries = tuple(dt.date.fromisoformat(d) for d in data["dates"]["boundaries"])
+    except ValueError as exc:
+        raise KitError(str(Problem(path, f"not a case space: {exc}"))) from None
+    compendia = tuple((name, tuple(r)) for name, r in data.get("compendia", {}).items())
+    space = CaseSpace(
+        pack=pack_id,
+        path=path,
+        fixtures=tuple(sorted(load_fixtures(pack).values(), key=lambda f: f.name)),
+        listed_hcpcs=tuple(data["hcpcs"]["listed"]),
+        unlisted_hcpcs=tuple(data["hcpcs"]["unlisted"]),
+        conditions=tuple(
+            Condition(c["disease"], tuple(c["codes"])) for c in data["diagnoses"]["conditions"]
+        ),
+        secondary_codes=tuple(data["diagnoses"].get("secondary", [])),
+        policy_drugs=tuple(data["drugs"]["policy"]),
+        other_drugs=tuple(data["drugs"]["other"]),
+        windows=windows,
+        boundaries=boundaries,
+        compendia=compendia,
+        weak_listings=tuple(
+            _rated(name, rating)
+            for name, ratings in data.get("weak_listings", {}).items()
+            for rating in ratings
+        ),
+        facts=facts,
+    )
+    if not space.fixtures:
+        raise KitError(f"{display(path)}: pack {pack_id} has no fixture to start a request from")
+    return space
+
+
+def check_phrases(space: CaseSpace) -> None:
+    """A KitError naming the case space for a phrase no Given step binds.
+
+    Run before a search, so that a misspelt phrase is found at once, not in the middle of one;
+    not on loading, which may come before the step modules should be imported.
+    """
+    phrases = {s for g in space.facts for p in g.phrases for s in p.steps}
+    for step in sorted(phrases | set(space.weak_listings)):
+        if _find(step) is None:
+            raise KitError(f"{display(space.path)}: no Given step binds {step!r}")
+
+
+def _fact_group(entry: dict[str, Any]) -> FactGroup:
+    named = entry.get("fact", [])
+    facts = (named,) if isinstance(named, str) else tuple(named)
+    phrases = []
+    for item in entry["steps"]:
+        contradicts: tuple[str, ...] = ()
+        if isinstance(item, dict):
+            steps = item["step"]
+            supplies = () if item.get("withdraws") else tuple(item.get("supplies", facts))
+            contradicts = tuple(item.get("contradicts", ()))
+        else:
+            steps, supplies = item, facts
+        steps = (steps,) if isinstance(steps, str) else tuple(steps)
+        phrases.append(Phrase(steps, supplies, contradicts))
+    return FactGroup(entry["odds"], facts, tuple(phrases))
+
+
+def _rated(compendium: str, rating: str) -> str:
+    return f"{compendium} rates the use {rating}"
 
 
 def build_case(request: Request, case_id: str) -> Case:
@@ -191,9 +329,13 @@ def _give(case: Case, step: str) -> None:
 
 
 @cache
-def _bound(step: str) -> tuple[Callable[..., Any], dict[str, Any]]:
+def _find(step: str) -> tuple[Callable[..., Any], dict[str, Any]] | None:
     # Drawn steps repeat a small vocabulary: matching each text against every step once is enough.
-    found = given_step((*STEP_MODULES, *step_modules(load_packs())), step)
+    return given_step((*STEP_MODULES, *step_modules(load_packs())), step)
+
+
+def _bound(step: str) -> tuple[Callable[..., Any], dict[str, Any]]:
+    found = _find(step)
     if found is None:
         raise KitError(f"conformance fuzz wrote a step no Given step binds: {step!r}")
     return found
@@ -203,10 +345,6 @@ def _listing(text: Sequence[str]) -> str:
     """ "a", "a and b", "a, b and c": the lists the steps read."""
     items = list(text)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _is_all(case: Case, space: CaseSpace) -> bool:
-    return any(code in space.all_codes for code in case["diagnosis_codes"])
 
 
 def _day(choose: Choices, space: CaseSpace) -> dt.date:
@@ -272,70 +410,48 @@ class SeededChoices:
 
 
 def _condition(choose: Choices, case: Case, space: CaseSpace) -> list[str]:
-    kind = choose.one(("all", "other", "all-by-code", "two-codes"))
-    if kind == "all":
-        code = choose.one(space.all_codes)
-        return [f"the condition treated is {_ALL_DISEASE}, coded {code}"]
-    if kind == "other":
-        code, disease = choose.one(space.other_diagnoses)
-        return [f"the condition treated is {disease.replace('-', ' ')}, coded {code}"]
-    if kind == "all-by-code":
-        code = choose.one(space.all_codes)
+    kind = choose.one(("named", "by-code", "two-codes"))
+    if kind == "named":
+        condition = choose.one(space.conditions)
+        return [
+            f"the condition treated is {condition.disease}, coded {choose.one(condition.codes)}"
+        ]
+    if kind == "by-code":
+        code = choose.one(choose.one(space.conditions).codes)
         return [f"the diagnosis is coded {code}", "the disease is not stated"]
-    # A second code beside the first, on either side: a secondary code, or (for ALL) another
-    # ALL code, which may contradict the stated status.
+    # A second code beside the first, on either side: a secondary code, or another code of the
+    # same condition, which may contradict what the first one says.
     primary = case["diagnosis_codes"][0]
-    pool = space.secondary_codes + (space.all_codes if primary in space.all_codes else ())
-    second = choose.one([c for c in pool if c != primary])
+    kin = tuple(
+        c for condition in space.conditions if primary in condition.codes for c in condition.codes
+    )
+    pool = [c for c in (*space.secondary_codes, *kin) if c != primary]
+    if not pool:
+        return []
+    second = choose.one(pool)
     codes = [primary, second] if choose.flip() else [second, primary]
     return [f"the diagnosis is coded {_listing(codes)}"]
 
 
-def _cancer(choose: Choices, case: Case, space: CaseSpace) -> list[str]:
-    choices = [
-        "the condition is a cancer",
-        "whether the condition is a cancer is not stated",
-        "the condition is not a cancer",
-    ]
-    # ALL is a cancer: a request coded as ALL that says otherwise is malformed (all-is-a-cancer).
-    return [choose.one(choices[:2] if _is_all(case, space) else choices)]
+def _fact(group: FactGroup) -> Change:
+    def change(choose: Choices, case: Case, space: CaseSpace) -> list[str]:
+        return list(choose.one(group.phrases).steps)
 
-
-def _lineage(choose: Choices, case: Case, space: CaseSpace) -> list[str]:
-    return [f"the leukemia is of {choose.one(_LINEAGES)} lineage"]
-
-
-def _status(choose: Choices, case: Case, space: CaseSpace) -> list[str]:
-    return [f"the disease status is {choose.one((*_STATUSES, 'not stated'))}"]
-
-
-def _markers(choose: Choices, case: Case, space: CaseSpace) -> list[str]:
-    steps = []
-    if choose.flip():
-        steps.append(f"the leukemic blasts are CD22-{choose.one(('positive', 'negative'))}")
-    if choose.flip():
-        sign = choose.one(("positive", "negative"))
-        steps.append(f"the leukemia is Philadelphia chromosome-{sign}")
-    return steps
-
-
-def _labeling(choose: Choices, case: Case, space: CaseSpace) -> list[str]:
-    return [choose.one(_FDA_LABELING)]
+    return change
 
 
 def _compendia(choose: Choices, case: Case, space: CaseSpace) -> list[str]:
-    kind = choose.one(("listings", "none", "not stated", "no evidence"))
+    kind = choose.one(("listings", "none", "not stated"))
     if kind == "none":
         return ["no compendium lists the use"]
     if kind == "not stated":
         return ["the compendia are not stated"]
-    if kind == "no evidence":
-        return ["the request says nothing about FDA labeling or compendia"]
-    steps = []
-    for _ in range(choose.number(1, 3)):
-        name, ratings = choose.one(space.compendia)
-        steps.append(f"{name} rates the use {choose.one(ratings)}")
-    return steps
+    return [_listed(choose, space) for _ in range(choose.number(1, 3))]
+
+
+def _listed(choose: Choices, space: CaseSpace) -> str:
+    name, ratings = choose.one(space.compendia)
+    return _rated(name, choose.one(ratings))
 
 
 def _letter(choose: Choices, case: Case, space: CaseSpace) -> list[str]:
@@ -357,7 +473,7 @@ def _member(choose: Choices, case: Case, space: CaseSpace) -> list[str]:
 def _billing(choose: Choices, case: Case, space: CaseSpace) -> list[str]:
     pool = space.listed_hcpcs + space.unlisted_hcpcs
     codes: list[str] = []
-    for _ in range(choose.number(1, 3)):
+    for _ in range(choose.number(1, min(3, len(pool)))):
         codes.append(choose.one([c for c in pool if c not in codes]))
     return [f"the drug is billed under {_listing(codes)}"]
 
@@ -366,24 +482,28 @@ def _drug(choose: Choices, case: Case, space: CaseSpace) -> list[str]:
     return [f"the drug requested is {choose.one(space.policy_drugs + space.other_drugs)}"]
 
 
-#: Each kind of change with the odds against making it, in the order a scenario states them.
-#: The condition comes before whether it is a cancer, and the date of service before an age
-#: counted from it. Changes that take a request outside the policy are rarer, or most cases
-#: would be not-applicable.
-_CHANGES: tuple[tuple[Callable[[Choices, Case, CaseSpace], list[str]], int], ...] = (
-    (_condition, 1),
-    (_cancer, 1),
-    (_lineage, 1),
-    (_status, 1),
-    (_markers, 1),
-    (_labeling, 1),
-    (_compendia, 1),
-    (_letter, 1),
-    (_date, 3),
-    (_member, 1),
-    (_billing, 3),
-    (_drug, 7),
-)
+Change = Callable[[Choices, Case, CaseSpace], list[str]]
+
+
+def _changes(space: CaseSpace) -> tuple[tuple[Change, int], ...]:
+    """Each kind of change with the odds against making it, in the order a scenario states them.
+
+    The condition comes first, so that the pack's facts are drawn for the condition the request
+    has, and the date of service before an age counted from it. Changes that take a request
+    outside the policy are rarer, or most cases would be not-applicable.
+    """
+    own = tuple((_fact(group), group.odds) for group in space.facts)
+    compendia = ((_compendia, 1),) if space.compendia else ()
+    return (
+        (_condition, 1),
+        *own,
+        *compendia,
+        (_letter, 1),
+        (_date, 3),
+        (_member, 1),
+        (_billing, 3),
+        (_drug, 7),
+    )
 
 
 @st.composite
@@ -402,16 +522,29 @@ def compose(space: CaseSpace, choose: Choices) -> Request:
 
 
 def composed(space: CaseSpace, choose: Choices) -> tuple[Request, Case]:
-    """One well-formed request of ``space`` and its case (with the case id ``drawn``)."""
+    """One well-formed request of ``space`` and its case (with the case id ``drawn``).
+
+    A drawn change whose steps would make the case break the contract (its pack's facts schema
+    included: "not a cancer" beside a leukemia's code, say) is not taken: the case stays as it
+    was and the draw goes on. The same choices always make the same request.
+    """
     fixture = choose.one(space.fixtures)
     case = _start(space.pack, fixture.describes, "drawn")
     steps: list[str] = []
-    for change, odds in _CHANGES:
+    for change, odds in _changes(space):
         # Zero leaves the fact as the fixture has it: Hypothesis shrinks towards fewer changes.
-        if choose.number(0, odds) == odds:
-            for step in change(choose, case, space):
-                _give(case, step)
-                steps.append(step)
+        if choose.number(0, odds) != odds:
+            continue
+        drawn = change(choose, case, space)
+        if not drawn:
+            continue
+        before = copy.deepcopy(case)
+        for step in drawn:
+            _give(case, step)
+        if conforms(case):
+            steps.extend(drawn)
+        else:
+            case = before
     extras: list[Extra] = []
     if choose.flip():
         extras.append(Extra(("drug", "units"), choose.number(1, 200)))
@@ -426,3 +559,13 @@ def composed(space: CaseSpace, choose: Choices) -> tuple[Request, Case]:
             f"space): {'; '.join(map(str, problems))}; steps: {steps}"
         )
     return Request(fixture.describes, tuple(steps), tuple(extras), space.pack), case
+
+
+def conforms(case: Case) -> bool:
+    """Whether ``case`` keeps the contract, its pack's facts schema included."""
+    return not contract.violations("case", case)
+
+
+def given(case: Case, step: str) -> None:
+    """Change ``case`` by one Given step in a pack's phrases; a KitError if none binds it."""
+    _give(case, step)
