@@ -20,15 +20,15 @@ RECORDS = "features/inotuzumab_besponsa/records.feature"
     [
         (
             RECORDS,
-            "      And the disease is not stated\n",
+            "      And whether the condition is a cancer is not stated\n",
             "",
             "steps/requests.py:",
         ),
         (
             RECORDS,
-            "      And the disease is not stated\n",
+            "      And whether the condition is a cancer is not stated\n",
             "",
-            "step phrase 'the disease is not stated' is used by no scenario",
+            "step phrase 'whether the condition is a cancer is not stated' is used by no scenario",
         ),
         (
             RECORDS,

@@ -1,6 +1,6 @@
 @pack:blincyto_bcbsnd
 Feature: Criteria: all other indications
-  The closing sentence of the section "Criteria": any use the policy does not list is
+  The closing sentence of the "Criteria" section: any use the policy does not list is
   experimental or investigational and not covered. This policy has no "not medically necessary"
   wording, so every request that meets no route is investigational. Scenarios tagged "applies"
   show the clause deciding a request; scenarios tagged "near-miss" show a request that just

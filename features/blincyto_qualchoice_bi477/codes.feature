@@ -31,6 +31,16 @@ Feature: Codes Used in this BI
       And no determination is made
       And the decision rests on clause QC-CODES
 
+    @applies @reading:outside-citations
+    Scenario: A request billed without J9039 before the revision date still rests on the codes clause
+      Given a request for an adult with ALL not in remission
+      And the date of service is 2015-06-01
+      And the drug is billed under J3490
+      When the engine decides the request
+      Then the request is outside the policy
+      And no determination is made
+      And the decision rests on clauses QC-EFFECTIVE and QC-CODES
+
     @applies @reading:drug-and-code
     Scenario Outline: Another drug billed under J9039 is outside the policy
       Given a request for an adult with relapsed Philadelphia chromosome-negative B-cell precursor ALL
