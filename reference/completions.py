@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Judgement", "Verdict", "in_order", "judge"]
+__all__ = ["Judgement", "Verdict", "decision", "in_order", "judge"]
 
 
 @dataclass(frozen=True)
@@ -87,3 +87,32 @@ def judge(
                 missing.add(names[position])
                 break
     return Judgement(None, tuple(in_order(missing, order)))
+
+
+def decision(
+    policy: Mapping[str, str],
+    order: Sequence[str],
+    case: Mapping[str, Any],
+    outcome: str,
+    clauses: Iterable[str],
+    rationale: str,
+    determination: str | None = None,
+    *,
+    missing_facts: list[str] | None = None,
+) -> dict[str, Any]:
+    """A decision as the contract shapes it, naming ``policy``, its clauses in ``order``.
+
+    Each pack's engine binds its own policy and catalogue order (``functools.partial``).
+    """
+    answer: dict[str, Any] = {
+        "case_id": case["case_id"],
+        "policy": dict(policy),
+        "outcome": outcome,
+    }
+    if determination is not None:
+        answer["determination"] = determination
+    answer["clauses"] = in_order(clauses, order)
+    if missing_facts is not None:
+        answer["missing_facts"] = missing_facts
+    answer["rationale"] = rationale
+    return answer

@@ -8,7 +8,10 @@ kit's dispatcher rejects malformed cases and routes by policy id). The criteria 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any, Final
+
+from policy_conformance.reference import completions
 
 from .rules import (
     CLAUSE_ORDER,
@@ -79,24 +82,5 @@ def decide(case: Mapping[str, Any]) -> dict[str, Any]:
     )
 
 
-def _decision(
-    case: Mapping[str, Any],
-    outcome: str,
-    clauses: list[str],
-    rationale: str,
-    *,
-    determination: str | None = None,
-    missing_facts: list[str] | None = None,
-) -> dict[str, Any]:
-    decision: dict[str, Any] = {
-        "case_id": case["case_id"],
-        "policy": dict(POLICY),
-        "outcome": outcome,
-    }
-    if determination is not None:
-        decision["determination"] = determination
-    decision["clauses"] = in_catalogue_order(clauses)
-    if missing_facts is not None:
-        decision["missing_facts"] = missing_facts
-    decision["rationale"] = rationale
-    return decision
+#: A decision under this policy, its clauses in the catalogue's order.
+_decision = partial(completions.decision, POLICY, CLAUSE_ORDER)

@@ -9,8 +9,10 @@ The criteria live in :mod:`.rules`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any, Final
 
+from policy_conformance.reference import completions
 from policy_conformance.reference.completions import in_order, judge
 
 from .rules import CLAUSE_ORDER, MISSING_FACT_ORDER, Reading, outside, verdict
@@ -59,24 +61,5 @@ def decide(case: Mapping[str, Any]) -> dict[str, Any]:
     return _decision(case, settled.outcome, list(settled.clauses), because, settled.determination)
 
 
-def _decision(
-    case: Mapping[str, Any],
-    outcome: str,
-    clauses: list[str],
-    rationale: str,
-    determination: str | None = None,
-    *,
-    missing_facts: list[str] | None = None,
-) -> dict[str, Any]:
-    decision: dict[str, Any] = {
-        "case_id": case["case_id"],
-        "policy": dict(POLICY),
-        "outcome": outcome,
-    }
-    if determination is not None:
-        decision["determination"] = determination
-    decision["clauses"] = in_order(clauses, CLAUSE_ORDER)
-    if missing_facts is not None:
-        decision["missing_facts"] = missing_facts
-    decision["rationale"] = rationale
-    return decision
+#: A decision under this policy, its clauses in the catalogue's order.
+_decision = partial(completions.decision, POLICY, CLAUSE_ORDER)

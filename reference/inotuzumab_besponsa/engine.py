@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from functools import partial
 from typing import Any, Final
 
+from policy_conformance.reference import completions
+
 from .rules import (
+    CLAUSE_ORDER,
     DRUG_NAMES,
     POLICY_ID,
     Facts,
@@ -88,24 +92,5 @@ def _not_applicable(case: Mapping[str, Any], clauses: list[str], because: str) -
     return _decision(case, "not-applicable", clauses, because)
 
 
-def _decision(
-    case: Mapping[str, Any],
-    outcome: str,
-    clauses: list[str],
-    rationale: str,
-    *,
-    determination: str | None = None,
-    missing_facts: list[str] | None = None,
-) -> dict[str, Any]:
-    decision: dict[str, Any] = {
-        "case_id": case["case_id"],
-        "policy": dict(POLICY),
-        "outcome": outcome,
-    }
-    if determination is not None:
-        decision["determination"] = determination
-    decision["clauses"] = in_catalogue_order(clauses)
-    if missing_facts is not None:
-        decision["missing_facts"] = missing_facts
-    decision["rationale"] = rationale
-    return decision
+#: A decision under this policy, its clauses in the catalogue's order.
+_decision = partial(completions.decision, POLICY, CLAUSE_ORDER)
