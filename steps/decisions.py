@@ -6,7 +6,8 @@ Every graded field is checked exactly: the outcome, the determination or its abs
 set of clauses cited and the whole set of missing facts.
 
 Every case is also sent twice more, once as it is and once with its keys in reverse order under
-another case id; a decision that differs in a graded field fails CON-DETERMINISTIC.
+another case id; a decision that differs in a graded field fails CON-DETERMINISTIC. A decision
+that names another policy, or another version of it, fails CON-POLICY, whatever the scenario.
 """
 
 from __future__ import annotations
@@ -57,13 +58,27 @@ def check_repeatable(request: pytest.FixtureRequest, decisions: list[Decision]) 
             fail("CON-DETERMINISTIC: the same case decided again", first, graded(again), again)
 
 
+def check_policy(request: pytest.FixtureRequest, pack: Pack, decision: Decision) -> None:
+    """Fail CON-POLICY, for this scenario, when the decision names another policy or version.
+
+    Every decision names the policy it applied: the one the case is to be decided under, at
+    the version its pack encodes.
+    """
+    policy = pack_named(pack.policy_of_requests)
+    expected = {"id": policy.id, "version": policy.version}
+    if decision["policy"] != expected:
+        request.node.add_marker(pytest.mark.clause("CON-POLICY"))
+        fail("CON-POLICY: the policy the decision names", expected, decision["policy"], decision)
+
+
 @when("the engine decides the request", target_fixture="decision")
-def _(engine: CheckedEngine, case: Case, request: pytest.FixtureRequest) -> Decision:
+def _(engine: CheckedEngine, case: Case, pack: Pack, request: pytest.FixtureRequest) -> Decision:
     sent(request, "decide", case)
     decision = engine.decide(case)
     shuffled = reordered(case)
     shuffled["case_id"] = repeat_case_id(case["case_id"])
     check_repeatable(request, [decision, engine.decide(case), engine.decide(shuffled)])
+    check_policy(request, pack, decision)
     return decision
 
 
