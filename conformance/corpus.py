@@ -25,7 +25,16 @@ import pytest
 
 from . import __version__, paths
 from .errors import KitError
-from .grading import EXPECTED_FIELDS, graded, mismatch, reordered, repeat_case_id, worded
+from .grading import (
+    ALWAYS_CHECKED,
+    EXPECTED_FIELDS,
+    graded,
+    held_to_its_case,
+    mismatch,
+    reordered,
+    repeat_case_id,
+    worded,
+)
 from .outputs import strict_json, write_text
 from .results import EXIT_USAGE
 
@@ -181,8 +190,11 @@ def load_corpus(path: Path) -> dict[str, Any]:
 REPEATABLE: Final = "CON-DETERMINISTIC"
 
 
-def _grade(engine: Any, entry: dict[str, Any]) -> str:
-    """The first way the engine's answers miss the entry, as the steps word it; empty if none."""
+def _grade(engine: Any, entry: dict[str, Any], policy: dict[str, str | None]) -> str:
+    """The first way the engine's answers miss the entry, as the steps word it; empty if none.
+
+    ``policy`` is the policy and version a decision of the entry's case must name.
+    """
     case = copy.deepcopy(entry["case"])
     reply = engine.send(case, malformed=entry["send"] == "malformed")
     answers = [reply]
@@ -203,11 +215,24 @@ def _grade(engine: Any, entry: dict[str, Any]) -> str:
                     graded(answer.body),
                     answer.body,
                 )
+        broken = held_to_its_case(case, reply.body, policy)
+        if broken is not None:
+            _, wrong = broken
+            return _worded(wrong.what, wrong.expected, wrong.actual, reply.body)
     for name, expected in entry["expect"].items():
         wrong = mismatch(name, expected, reply.kind, reply.body)
         if wrong is not None:
             return _worded(wrong.what, wrong.expected, wrong.actual, reply.body)
     return ""
+
+
+def _contract_clause_broken(message: str) -> list[str]:
+    """The contract clause a failure of any scenario names (repeatability, policy, echo)."""
+    return [
+        clause
+        for clause in (REPEATABLE, *ALWAYS_CHECKED)
+        if message.startswith(f"wrong decision: {clause}:")
+    ]
 
 
 def _worded(what: str, expected: object, actual: object, body: dict[str, Any]) -> str:
@@ -250,6 +275,7 @@ def replay_corpus(files: Sequence[Path], spec: str, timeout: float, connect: flo
     print(engine_header(resolved, metadata))
     # As a run does: a corpus of a policy the engine does not declare is not checked.
     packs = load_packs()
+    known = {pack.id: pack for pack in packs}
     results.not_checked = unchecked_packs(packs, metadata.get("policies"), set())
     for pack_id, why in results.not_checked.items():
         print(f"not checked: {pack_id}: {why}")
@@ -258,10 +284,12 @@ def replay_corpus(files: Sequence[Path], spec: str, timeout: float, connect: flo
         for document in documents:
             if document["pack"] in results.not_checked:
                 continue
+            source = known[known[document["pack"]].policy_of_requests]
+            policy = {"id": source.id, "version": source.version}
             for entry in document["scenarios"]:
                 outcome: Outcome
                 try:
-                    message = _grade(engine, entry)
+                    message = _grade(engine, entry, policy)
                     outcome = "failed" if message else "passed"
                 except AssertionError as exc:
                     message, outcome = describe(exc), "failed"
@@ -277,11 +305,8 @@ def replay_corpus(files: Sequence[Path], spec: str, timeout: float, connect: flo
                         line=entry["line"],
                         pack=entry["pack"],
                         clause=entry["clauses"][0] if entry["clauses"] else "",
-                        clauses=sorted(
-                            {*entry["clauses"], REPEATABLE}
-                            if message.startswith(f"wrong decision: {REPEATABLE}:")
-                            else entry["clauses"]
-                        ),
+                        # As the steps mark a scenario with the contract clause it breaks.
+                        clauses=sorted({*entry["clauses"], *_contract_clause_broken(message)}),
                         readings=entry["readings"],
                         polarity=entry["polarity"],
                         outcome=outcome,

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 __all__ = [
+    "ALWAYS_CHECKED",
     "EXPECTED_FIELDS",
     "GRADED_FIELDS",
     "Mismatch",
     "differing_field",
     "graded",
+    "held_to_its_case",
     "mismatch",
     "reordered",
     "repeat_case_id",
@@ -85,6 +87,28 @@ def mismatch(field: str, expected: Any, kind: str, body: JSONObject) -> Mismatch
             actual, expected = sorted(actual or []), sorted(expected)
         return None if actual == expected else Mismatch(_WORDS[field], expected, actual)
     raise ValueError(f"no grading rule for {field!r}")
+
+
+#: The contract clauses every decided scenario also checks, whatever its Then steps say.
+ALWAYS_CHECKED: Final = ("CON-POLICY", "CON-ECHO-ID")
+
+
+def held_to_its_case(
+    case: JSONObject, decision: JSONObject, policy: dict[str, str | None]
+) -> tuple[str, Mismatch] | None:
+    """The contract clause a decision breaks whatever the scenario, and how; None if none.
+
+    A decision names the policy of its case at the version the pack encodes (``policy``), and
+    echoes the case id.
+    """
+    for clause, field, expected in (
+        ("CON-POLICY", "policy", policy),
+        ("CON-ECHO-ID", "case_id", case["case_id"]),
+    ):
+        wrong = mismatch(field, expected, "decision", decision)
+        if wrong is not None:
+            return clause, Mismatch(f"{clause}: {wrong.what}", wrong.expected, wrong.actual)
+    return None
 
 
 def graded(decision: JSONObject) -> dict[str, Any]:

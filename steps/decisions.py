@@ -7,7 +7,8 @@ set of clauses cited and the whole set of missing facts.
 
 Every case is also sent twice more, once as it is and once with its keys in reverse order under
 another case id; a decision that differs in a graded field fails CON-DETERMINISTIC. A decision
-that names another policy, or another version of it, fails CON-POLICY, whatever the scenario.
+that names another policy, or another version of it, fails CON-POLICY, and one that does not
+echo the case id fails CON-ECHO-ID, whatever the scenario.
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from pytest_bdd import parsers, then, when
 
 from policy_conformance.boundary import CheckedEngine
 from policy_conformance.corpus import EXPECTED, SENT
-from policy_conformance.grading import graded, mismatch, reordered, repeat_case_id, worded
+from policy_conformance.grading import (
+    graded,
+    held_to_its_case,
+    mismatch,
+    reordered,
+    repeat_case_id,
+    worded,
+)
 from policy_conformance.packs import Pack, pack_named
 
 from .language import DETERMINATIONS, OUTCOMES, missing_fact_phrases, phrase_list, term
@@ -58,17 +66,19 @@ def check_repeatable(request: pytest.FixtureRequest, decisions: list[Decision]) 
             fail("CON-DETERMINISTIC: the same case decided again", first, graded(again), again)
 
 
-def check_policy(request: pytest.FixtureRequest, pack: Pack, decision: Decision) -> None:
-    """Fail CON-POLICY, for this scenario, when the decision names another policy or version.
-
-    Every decision names the policy it applied: the one the case is to be decided under, at
-    the version its pack encodes.
+def check_held_to_its_case(
+    request: pytest.FixtureRequest, pack: Pack, case: Case, decision: Decision
+) -> None:
+    """Fail CON-POLICY or CON-ECHO-ID, for this scenario, when the decision names another
+    policy or version than its case's, or does not echo the case id.
     """
     policy = pack_named(pack.policy_of_requests)
-    expected = {"id": policy.id, "version": policy.version}
-    if decision["policy"] != expected:
-        request.node.add_marker(pytest.mark.clause("CON-POLICY"))
-        fail("CON-POLICY: the policy the decision names", expected, decision["policy"], decision)
+    broken = held_to_its_case(case, decision, {"id": policy.id, "version": policy.version})
+    if broken is not None:
+        clause, wrong = broken
+        # The plugin counts a scenario against every clause it is marked with.
+        request.node.add_marker(pytest.mark.clause(clause))
+        fail(wrong.what, wrong.expected, wrong.actual, decision)
 
 
 @when("the engine decides the request", target_fixture="decision")
@@ -78,7 +88,7 @@ def _(engine: CheckedEngine, case: Case, pack: Pack, request: pytest.FixtureRequ
     shuffled = reordered(case)
     shuffled["case_id"] = repeat_case_id(case["case_id"])
     check_repeatable(request, [decision, engine.decide(case), engine.decide(shuffled)])
-    check_policy(request, pack, decision)
+    check_held_to_its_case(request, pack, case, decision)
     return decision
 
 
