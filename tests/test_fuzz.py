@@ -27,8 +27,9 @@ from .kit import KIT_ROOT, conformance, copy_of_packs, edit
 REFERENCE = "python:policy_conformance.reference:ReferenceEngine"
 PACK = "inotuzumab_besponsa"
 BND = "blincyto_bcbsnd"
+QC = "blincyto_qualchoice_bi477"
 #: Every pack the kit fuzzes: each has a case space.
-PACKS = (PACK, BND)
+PACKS = (PACK, BND, QC)
 #: A wrong engine that every scenario run catches, and fuzzing too.
 WRONG = "python:policy_conformance.reference.inotuzumab_besponsa.mutants:ignores_lineage"
 #: One per pack, with the feature a found scenario is pasted into.
@@ -37,6 +38,11 @@ WRONG_BY_PACK = {
     BND: (
         "python:policy_conformance.reference.blincyto_bcbsnd.mutants:mrd_strictly_above",
         "indications.feature",
+    ),
+    QC: (
+        "python:policy_conformance.reference.blincyto_qualchoice_bi477.mutants:"
+        "investigational_when_not_met",
+        "medical_statement.feature",
     ),
 }
 
