@@ -217,8 +217,8 @@ def _grade(engine: Any, entry: dict[str, Any], policy: dict[str, str | None]) ->
                 )
         broken = held_to_its_case(case, reply.body, policy)
         if broken is not None:
-            _, wrong = broken
-            return _worded(wrong.what, wrong.expected, wrong.actual, reply.body)
+            _, held = broken
+            return _worded(held.what, held.expected, held.actual, reply.body)
     for name, expected in entry["expect"].items():
         wrong = mismatch(name, expected, reply.kind, reply.body)
         if wrong is not None:
