@@ -21,9 +21,8 @@ from policy_conformance.steps import MODULES as STEP_MODULES
 
 from . import paths
 from .bdd_private import GherkinParseError, StepDefinition, parse_feature_text, step_definitions
-from .errors import KitError
 from .packs import Pack, Problem, read_fixtures, read_kit_file, read_packs
-from .phrases import step_modules
+from .phrases import PhrasesError, step_modules
 from .vocabulary import vocabulary_problems
 
 __all__ = ["STEP_MODULES", "lint", "preflight"]
@@ -132,8 +131,8 @@ def _check(*, coverage: bool) -> list[Problem]:
         problems.append(Problem(paths.FEATURES, "no pack (no */clauses.yaml) found"))
     try:
         definitions = step_definitions((*STEP_MODULES, *step_modules(packs)))
-    except KitError as exc:
-        return [*problems, Problem(paths.FEATURES, str(exc))]
+    except PhrasesError as exc:
+        return [*problems, Problem(exc.path, exc.problem)]
     for pack in packs:
         # A pack whose requests come from a pack that did not load has that problem already.
         known = fixtures.get(pack.policy_of_requests)

@@ -22,7 +22,7 @@ from types import ModuleType
 from .errors import KitError
 from .packs import Pack, display
 
-__all__ = ["NAMESPACE", "module_name", "step_modules"]
+__all__ = ["NAMESPACE", "PhrasesError", "module_name", "step_modules"]
 
 #: The package under which every pack's phrases are imported.
 NAMESPACE = "policy_conformance_pack_steps"
@@ -48,6 +48,15 @@ class _PackPhrases(importlib.abc.MetaPathFinder):
 
 
 _FINDER = _PackPhrases()
+
+
+class PhrasesError(KitError):
+    """A pack's ``steps.py`` that fails to load, with its path (lint reports it there)."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{display(path)}: {problem}")
+        self.path = path
+        self.problem = problem
 
 
 def module_name(pack: Pack) -> str:
@@ -78,4 +87,4 @@ def _import(name: str, path: Path) -> None:
     try:
         importlib.import_module(name)
     except Exception as exc:
-        raise KitError(f"{display(path)}: the pack's step phrases fail to load: {exc}") from exc
+        raise PhrasesError(path, f"the pack's step phrases fail to load: {exc}") from exc

@@ -280,3 +280,15 @@ def test_an_engine_of_one_policy_is_checked_on_that_pack_alone(
     )
     assert {s["pack"] for s in run.report["scenarios"]} == {"blincyto_bcbsnd"}
     assert "not checked: inotuzumab_besponsa: the engine does not declare this policy" in run.out
+
+
+def test_a_packs_phrases_that_fail_to_load_are_named_in_one_line(tmp_path: Path) -> None:
+    made = conformance("new-pack", "broken_words", "--into", str(tmp_path))
+    assert made.code == 0, made.err
+    (tmp_path / "features" / "broken_words" / "steps.py").write_text("raise RuntimeError('boom')\n")
+    problem = "features/broken_words/steps.py: the pack's step phrases fail to load: boom"
+    lint = conformance("lint", env={"CONFORMANCE_PACKS": str(tmp_path)})
+    assert lint.code == 1 and problem in lint.out, lint.out + lint.err
+    run = conformance("run", "--packs", str(tmp_path))
+    assert run.code == 2, run.out + run.err
+    assert problem in run.err and "Traceback" not in run.out + run.err
