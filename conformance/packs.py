@@ -364,7 +364,7 @@ def read_packs(roots: tuple[Path, ...] | None = None) -> tuple[list[Pack], list[
 @cache
 def _read_packs(roots: tuple[Path, ...]) -> tuple[tuple[Pack, ...], tuple[Problem, ...]]:
     # Read once a process: the preflight, the plugin and the steps all ask for the catalogues.
-    packs: list[Pack] = []
+    known: dict[str, Pack] = {}
     problems: list[Problem] = []
     for root in roots:
         if root != paths.KIT_ROOT and not (root / "features").is_dir():
@@ -372,17 +372,14 @@ def _read_packs(roots: tuple[Path, ...]) -> tuple[tuple[Pack, ...], tuple[Proble
             continue
         found_packs, found = _read_root(root / "features")
         for pack in found_packs:
-            twin = next((other for other in packs if other.id == pack.id), None)
-            if twin is not None:
-                found.append(
-                    Problem(
-                        pack.directory / "clauses.yaml",
-                        f"pack {pack.id} is already in {display(twin.directory)}",
-                    )
-                )
+            if pack.id in known:
+                where = display(known[pack.id].directory)
+                catalogue = pack.directory / "clauses.yaml"
+                found.append(Problem(catalogue, f"pack {pack.id} is already in {where}"))
             else:
-                packs.append(pack)
+                known[pack.id] = pack
         problems.extend(found)
+    packs = list(known.values())
     seen: dict[str, str] = {}
     for pack in packs:
         for clause_id in pack.clauses:
@@ -394,7 +391,6 @@ def _read_packs(roots: tuple[Path, ...]) -> tuple[tuple[Pack, ...], tuple[Proble
                     )
                 )
             seen[clause_id] = pack.id
-    known = {pack.id: pack for pack in packs}
     folders = {path.parent.name for root in roots for path in root.glob("features/*/clauses.yaml")}
     for pack in packs:
         if pack.requests_from is None or pack.requests_from not in known:

@@ -8,6 +8,7 @@ first; ``CONFORMANCE_PACKS`` (``--packs``) names more, separated as ``PATH`` is.
 from __future__ import annotations
 
 import os
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -46,8 +47,14 @@ PACKS_VARIABLE = "CONFORMANCE_PACKS"
 
 def pack_roots() -> tuple[Path, ...]:
     """The kit's own pack root, then each root named in ``CONFORMANCE_PACKS``, without repeats."""
+    # Every case and reply asks (through the contract's validators): resolve each setting once.
+    return _roots(os.environ.get(PACKS_VARIABLE, ""))
+
+
+@cache
+def _roots(setting: str) -> tuple[Path, ...]:
     roots = [KIT_ROOT]
-    for part in os.environ.get(PACKS_VARIABLE, "").split(os.pathsep):
+    for part in setting.split(os.pathsep):
         if part.strip():
             root = Path(part.strip()).expanduser().resolve()
             if root not in roots:

@@ -10,19 +10,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from .packs import Pack
 
 __all__ = [
+    "NO_VERDICT",
     "ClauseVerdict",
     "PackVerdict",
     "Report",
     "RunResults",
     "ScenarioResult",
+    "Tally",
     "clause_table",
     "exit_code",
     "now",
+    "tally",
 ]
 
 Report = dict[str, Any]
@@ -255,6 +258,35 @@ class RunResults:
             "readings": [asdict(r) | {"pack": p.id} for p in packs for r in p.readings.values()],
             "scenarios": [s.entry() for s in self.scenarios],
         }
+
+
+#: Clause verdicts that say nothing of the engine: the clause's pack was not run or not checked.
+NO_VERDICT: Final = ("not run", "not checked")
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What a report's headline says: the clauses judged, those not conformant, the packs
+    left unchecked."""
+
+    ran: list[Report]
+    bad: list[Report]
+    unchecked: list[str]
+
+    @property
+    def not_checked(self) -> str:
+        """The sentence that ends a headline when some pack was not checked."""
+        return f" Not checked: {', '.join(self.unchecked)}." if self.unchecked else ""
+
+
+def tally(report: Report) -> Tally:
+    """The clauses a report judged and those it found not conformant, and its unchecked packs."""
+    ran = [c for c in report.get("clauses", []) if c.get("verdict") not in NO_VERDICT]
+    return Tally(
+        ran,
+        [c for c in ran if c.get("verdict") != "conformant"],
+        [str(p.get("id")) for p in report.get("packs", []) if p.get("checked") is False],
+    )
 
 
 def _clause_entry(verdict: ClauseVerdict) -> dict[str, Any]:

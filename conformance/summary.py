@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .results import Report
+from .results import Report, tally
 
 __all__ = ["render_summary"]
 
@@ -43,15 +43,15 @@ def _headline(report: Report) -> str:
         return "**Not conformant: the run was interrupted** before every scenario ran."
     if state != "complete":
         return "**Not conformant: the run has not finished** (or was killed before it did)."
-    ran = [c for c in report["clauses"] if c["verdict"] not in ("not run", "not checked")]
-    bad = [c for c in ran if c["verdict"] != "conformant"]
-    unchecked = [p["id"] for p in report.get("packs", []) if p.get("checked") is False]
-    also = f" Not checked: {', '.join(unchecked)}." if unchecked else ""
-    if not ran:
-        return "No clause was run." + also
-    if not bad:
-        return f"**Conformant** on all {len(ran)} clauses run." + also
-    return f"**Not conformant** on {len(bad)} of {len(ran)} clauses run." + also
+    counted = tally(report)
+    if not counted.ran:
+        return "No clause was run." + counted.not_checked
+    if not counted.bad:
+        return f"**Conformant** on all {len(counted.ran)} clauses run." + counted.not_checked
+    return (
+        f"**Not conformant** on {len(counted.bad)} of {len(counted.ran)} clauses run."
+        + counted.not_checked
+    )
 
 
 def render_summary(report: Report) -> str:

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from ..results import tally
 from .gherkin import scenario_block
 from .shell import anchor, json_block, outcome_chart, page, status_badge, text
 
@@ -30,9 +31,6 @@ _VERDICT_STATUS = {
     "not run": "skipped",
     "not checked": "skipped",
 }
-
-#: Clause verdicts that are no verdict on the engine: the clause's pack was not run or checked.
-_NO_VERDICT = ("not run", "not checked")
 
 
 def _status(scenario: Report) -> str:
@@ -63,18 +61,17 @@ def _facts(pairs: list[tuple[str, Any]]) -> str:
 
 
 def _headline(report: Report) -> str:
-    clauses = report.get("clauses", [])
-    ran = [c for c in clauses if c.get("verdict") not in _NO_VERDICT]
-    bad = [c for c in ran if c.get("verdict") != "conformant"]
-    unchecked = [str(p.get("id")) for p in report.get("packs", []) if p.get("checked") is False]
-    also = f" Not checked: {', '.join(unchecked)}." if unchecked else ""
     if report.get("interrupted"):
         return "The run did not finish: no verdict."
-    if not ran:
-        return "No clause was run." + also
-    if not bad:
-        return f"Conformant on all {len(ran)} clauses run." + also
-    return f"Not conformant on {len(bad)} of {len(ran)} clauses run." + also
+    counted = tally(report)
+    if not counted.ran:
+        return "No clause was run." + counted.not_checked
+    if not counted.bad:
+        return f"Conformant on all {len(counted.ran)} clauses run." + counted.not_checked
+    return (
+        f"Not conformant on {len(counted.bad)} of {len(counted.ran)} clauses run."
+        + counted.not_checked
+    )
 
 
 def _pack_verdict(pack: Report) -> str:
@@ -150,7 +147,7 @@ def _counts(clause: Report) -> dict[str, int]:
 
 def _clauses(report: Report) -> list[str]:
     clauses = report.get("clauses", [])
-    ran = [c for c in clauses if c.get("verdict") not in _NO_VERDICT]
+    ran = tally(report).ran
     rows = [
         "<tr><th>clause</th><th>pack</th><th>policy section</th><th>what the clause says</th>"
         "<th>passed</th><th>failed</th><th>errored</th><th>known</th><th>verdict</th></tr>"
