@@ -9,6 +9,8 @@ reference engine, through ``conformance run``, is conformant on every clause of 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ import pytest
 
 from policy_conformance.mutants import galleries
 from policy_conformance.packs import load_packs
-from tests.kit import Run, conformance
+from tests.kit import Run, conformance, run_environment
 
 GALLERIES = galleries(pack.id for pack in load_packs())
 #: Every mutant of every gallery, by (gallery module, name), with the clause it breaks.
@@ -140,6 +142,32 @@ def test_a_gallery_is_checked_on_its_own_pack_alone(tmp_path: Path) -> None:
     assert run.code == 0, run.out[-3000:] + run.err
     killers = _mutants(run)["adults_only"]["killers"]
     assert {k["feature"].partition("/")[0] for k in killers} == {"inotuzumab_besponsa"}
+
+
+def test_a_gallery_in_the_working_directory_is_imported_as_run_imports_an_engine(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "vendor_gallery.py").write_text(
+        '"""A vendor\'s own gallery, beside no installed package."""\n'
+        "from policy_conformance.reference.inotuzumab_besponsa.mutants import adults_only\n"
+        'PACK = "inotuzumab_besponsa"\n'
+        'MUTANTS = {"adults_only": "INO-RR-BALL"}\n',
+        encoding="utf-8",
+    )
+    report = tmp_path / "m.json"
+    # -P: as the installed `conformance` script starts, without the working directory on the path.
+    command = [sys.executable, "-P", "-m", "policy_conformance", "mutants"]
+    done = subprocess.run(
+        [*command, "--gallery", "vendor_gallery", "--report", str(report)],
+        cwd=tmp_path,
+        env=run_environment(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    assert "mutants: 1, killed 1" in done.stdout
 
 
 def test_an_unknown_pack_is_a_usage_error() -> None:
