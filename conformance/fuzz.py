@@ -11,10 +11,13 @@ Each pack with a case space (``--pack`` picks some) is searched in turn, ``--cas
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import random
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -384,6 +387,7 @@ def fuzz_command(
     seed: int | None,
     report: Path | None,
     timeout: float,
+    hypothesis_dir: Path | None = None,
 ) -> int:
     """Search each chosen pack and print the findings; the exit code says what was found."""
     try:
@@ -393,12 +397,14 @@ def fuzz_command(
             "conformance fuzz needs Hypothesis: install policy-conformance[fuzz]"
         ) from None
     from .invariants import check_case_space
-    from .outputs import check_outputs, strict_json, write_text
+    from .outputs import check_outputs
     from .strategies import case_space, check_phrases
 
     if cases < 1:
         raise KitError(f"--cases: {cases} is not a positive number of cases")
     check_outputs([("--report", report)], [])
+    if hypothesis_dir is not None and not hypothesis_dir.is_dir():
+        raise KitError(f"--hypothesis-dir: folder {hypothesis_dir} does not exist")
     packs = _chosen_packs(pack_ids)
     for pack in packs:
         # Every pack's data is checked before any engine is started: a usage error costs nothing.
@@ -406,6 +412,44 @@ def fuzz_command(
         check_phrases(case_space(pack.id))
         check_clause_ids({i.clause for i in pack.invariants.values()})
     seed = random.SystemRandom().randrange(1 << 32) if seed is None else seed
+    with _hypothesis_storage(hypothesis_dir):
+        return _fuzz_packs(adapter, against, packs, cases, seed, report, timeout)
+
+
+@contextlib.contextmanager
+def _hypothesis_storage(folder: Path | None) -> Iterator[None]:
+    """Keep Hypothesis's files (its caches, with absolute paths) out of the user's folder.
+
+    Hypothesis writes ``.hypothesis/`` into the working directory unless told otherwise; the
+    search replays nothing from it (its seed makes it reproducible), so by default it goes to a
+    temporary folder removed afterwards. ``--hypothesis-dir`` or Hypothesis's own
+    ``HYPOTHESIS_STORAGE_DIRECTORY`` keeps it where asked.
+    """
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    if folder is None and os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        yield
+        return
+    with contextlib.ExitStack() as stack:
+        if folder is None:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fuzz-")))
+        set_hypothesis_home_dir(folder)
+        stack.callback(set_hypothesis_home_dir, None)
+        yield
+
+
+def _fuzz_packs(
+    adapter: str,
+    against: str,
+    packs: list[Pack],
+    cases: int,
+    seed: int,
+    report: Path | None,
+    timeout: float,
+) -> int:
+    """Open both engines, search each pack in turn, print and write what was found."""
+    from .outputs import strict_json, write_text
+
     options = AdapterOptions(timeout=timeout)
     opened = []
     results: list[FuzzResult] = []

@@ -6,6 +6,7 @@ that cannot serve is a one-line error naming its file."""
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ from policy_conformance.packs import Pack, load_packs
 from policy_conformance.strategies import Request, case_space, requests
 
 from .engines.unstable import BROKEN_INVARIANTS
-from .kit import KIT_ROOT, conformance, copy_of_packs, edit
+from .kit import KIT_ROOT, conformance, copy_of_packs, edit, run_environment
 
 REFERENCE = "python:policy_conformance.reference:ReferenceEngine"
 PACK = "inotuzumab_besponsa"
@@ -391,3 +392,33 @@ def test_without_hypothesis_the_command_says_what_to_install(
     assert err.strip() == (
         "conformance: error: conformance fuzz needs Hypothesis: install policy-conformance[fuzz]"
     )
+
+
+def test_hypothesis_leaves_no_folder_in_the_working_directory_unless_asked(tmp_path: Path) -> None:
+    # A wrong engine, so that a disagreement is shrunk: shrinking is what writes Hypothesis's files.
+    search = ("fuzz", "--adapter", WRONG, "--pack", PACK, "--cases", "100", "--seed", "3")
+    environment = {
+        k: v for k, v in run_environment().items() if k != "HYPOTHESIS_STORAGE_DIRECTORY"
+    }
+
+    def fuzz(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "policy_conformance", *search, *extra],
+            cwd=tmp_path,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+
+    done = fuzz()
+    assert done.returncode == 1, done.stdout[-2000:] + done.stderr
+    assert list(tmp_path.iterdir()) == []
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    done = fuzz("--hypothesis-dir", "kept")
+    assert done.returncode == 1, done.stdout[-2000:] + done.stderr
+    assert list(tmp_path.iterdir()) == [kept] and any(kept.iterdir())
+    done = fuzz("--hypothesis-dir", "absent")
+    assert done.returncode == 2 and "--hypothesis-dir: folder absent does not exist" in done.stderr
