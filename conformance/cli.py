@@ -148,13 +148,6 @@ def _parser() -> argparse.ArgumentParser:
     fuzz.add_argument("--seed", type=int, default=None, metavar="S")
     fuzz.add_argument("--report", type=Path, default=None, metavar="PATH")
     fuzz.add_argument("--engine-timeout", type=seconds, default=30.0, metavar="SECONDS")
-    fuzz.add_argument(
-        "--hypothesis-dir",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="keep Hypothesis's files in DIR (default: a temporary folder, removed afterwards)",
-    )
 
     mutants = commands.add_parser(
         "mutants",
@@ -262,7 +255,6 @@ def _command(arguments: list[str]) -> int:
                 parsed.seed,
                 parsed.report,
                 parsed.engine_timeout,
-                parsed.hypothesis_dir,
             )
         if parsed.command == "summary":
             return summary_command(parsed.report)
