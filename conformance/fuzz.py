@@ -3,9 +3,12 @@
 Each drawn case goes to the engine and to the oracle (the reference engine unless ``--against``
 names another), both through the checked boundary, and the graded fields are compared by the
 scenarios' own rules. Disagreements are grouped into kinds (the first differing field and the
-two outcomes); Hypothesis shrinks one case of each kind to a minimal one, printed as JSON and as
-a scenario to paste. Every case is also checked against the pack's invariants (no oracle). An
-engine fault errors the case it touched and the search goes on, as in ``conformance run``.
+two outcomes), and each kind by its causes: a case is shrunk to the fewest steps that keep its
+kind of disagreement (its shrunk difference), and every case that holds a shrunk difference is
+counted under it, so that two mistakes with the same symptom are both shown. Each cause is
+printed with its count, its minimal case as JSON and as a scenario to paste. Every case is also
+checked against the pack's invariants (no oracle). An engine fault errors the case it touched
+and the search goes on, as in ``conformance run``.
 Each pack with a case space (``--pack`` picks some) is searched in turn, ``--cases`` each.
 """
 
@@ -36,10 +39,11 @@ from .results import EXIT_CONFORMANT, EXIT_ERRORED, EXIT_FAILED, EXIT_UNREACHABL
 if TYPE_CHECKING:  # Hypothesis, behind the strategies, is imported only when a search runs
     from .strategies import Request
 
-__all__ = ["Finding", "FuzzResult", "Violation", "fuzz_command", "search"]
+__all__ = ["Cause", "Finding", "FuzzResult", "Violation", "fuzz_command", "search"]
 
-#: Cases Hypothesis may try while shrinking one kind of disagreement.
-SHRINK_BUDGET = 500
+#: Cases of one kind that may be shrunk to find its causes; the rest are counted under a cause
+#: they hold, or as not grouped once the budget is spent.
+SHRINKS_PER_KIND = 40
 #: Engine errors quoted in the summary; the rest are counted.
 SHOWN_ERRORS = 5
 
@@ -49,8 +53,75 @@ Kind = tuple[str, str, str]
 
 
 @dataclass
+class Cause:
+    """One cause of a kind of disagreement: the facts its shrunk cases change, and its count.
+
+    The facts are the fixture a shrunk case starts from and the fields its steps change there
+    (the shrunk difference); shrunk cases that change the same fields of the same fixture,
+    whatever the values, are one cause. ``request`` to ``scenario`` are those of the first.
+    """
+
+    facts: tuple[str, frozenset[str]]
+    request: Request
+    count: int
+    case: Case
+    engine_answer: Any
+    oracle_decision: Decision
+    clause: str = ""
+    scenario: str = ""
+    #: Every distinct shrunk request of this cause.
+    shrunk: list[Request] = field(default_factory=list)
+
+    def explains(self, request: Request) -> bool:
+        """Whether ``request`` holds one of this cause's shrunk requests: fixture, steps, extras."""
+        return any(_holds(request, shrunk) for shrunk in self.shrunk)
+
+    @property
+    def difference(self) -> str:
+        """The facts of the cause, and the steps of its first shrunk case."""
+        said = [
+            *self.request.steps,
+            *(f"{extra} (no step says it)" for extra in self.request.extras),
+        ]
+        describes, changed = self.facts
+        fields = ", ".join(sorted(changed)) or "nothing"
+        steps = f" ({'; '.join(said)})" if said else ""
+        return f"a request for {describes}, changed in {fields}{steps}"
+
+
+def _holds(request: Request, shrunk: Request) -> bool:
+    # An extra's value may be a list: extras are compared as they print.
+    return (
+        request.describes == shrunk.describes
+        and set(shrunk.steps) <= set(request.steps)
+        and {str(e) for e in shrunk.extras} <= {str(e) for e in request.extras}
+    )
+
+
+def _changed_facts(case: Case, anchor: Case) -> frozenset[str]:
+    """The fields, two levels deep, in which ``case`` differs from ``anchor`` (case ids aside)."""
+
+    def fields(document: Case) -> dict[str, Any]:
+        flat: dict[str, Any] = {}
+        for key, value in document.items():
+            if key == "case_id":
+                continue
+            if isinstance(value, dict):
+                flat.update({f"{key}.{inner}": v for inner, v in value.items()})
+            else:
+                flat[key] = value
+        return flat
+
+    mine, theirs = fields(case), fields(anchor)
+    return frozenset(k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k))
+
+
+@dataclass
 class Finding:
-    """One kind of disagreement: the field, the engine's outcome and the oracle's."""
+    """One kind of disagreement: the field, the engine's outcome and the oracle's.
+
+    ``request`` to ``scenario`` are those of the kind's largest cause once it is shrunk.
+    """
 
     kind: Kind
     count: int
@@ -60,6 +131,12 @@ class Finding:
     oracle_decision: Decision
     clause: str = ""
     scenario: str = ""
+    #: Every drawn request of this kind, in the order drawn, until they are grouped by cause.
+    drawn: list[Request] = field(default_factory=list)
+    #: The causes, largest first.
+    causes: list[Cause] = field(default_factory=list)
+    #: Cases of this kind left out of every cause: the shrink budget ran out before them.
+    ungrouped: int = 0
 
 
 @dataclass
@@ -186,6 +263,7 @@ def _record(
         result.findings[kind].count += 1
     else:
         result.findings[kind] = Finding(kind, 1, request, case, answer, expected)
+    result.findings[kind].drawn.append(request)
 
 
 def _broken(
@@ -200,16 +278,17 @@ def _broken(
 def shrink(
     engine: CheckedEngine, oracle: CheckedEngine, pack: Pack, finding: Finding, seed: int
 ) -> None:
-    """Replace the finding's case by a minimal one of the same kind, and write its scenario.
+    """Group the finding's cases by cause, each cause with a minimal case and a scenario.
 
-    Hypothesis searches and shrinks towards the first fixture and fewer steps; when its budget
-    finds no case of this kind, the case found by the search is shrunk instead. Either way, every
-    step left that the disagreement does not need is then dropped.
+    In the order drawn, a case that holds a shrunk case already found is counted under its
+    cause; any other is shrunk (every step and extra, or pair of them, that it can do without
+    dropped, and its fixture replaced by the first one that keeps the disagreement), and counted
+    under the cause of the fields it changes. After :data:`SHRINKS_PER_KIND` shrinks, the cases
+    that hold no shrunk case are counted as not grouped.
     """
-    from hypothesis import HealthCheck, Phase, find, settings
-    from hypothesis.errors import NoSuchExample, Unsatisfiable
+    from .strategies import Request, case_space
 
-    from .strategies import case_space, requests
+    space = case_space(pack.id)
 
     def same_kind(request: Request) -> bool:
         try:
@@ -218,63 +297,118 @@ def shrink(
             return False
         return kind == finding.kind
 
-    options = settings(
-        max_examples=SHRINK_BUDGET,
-        database=None,
-        deadline=None,
-        phases=[Phase.generate, Phase.shrink],
-        suppress_health_check=list(HealthCheck),
-    )
-    try:
-        request = find(
-            requests(case_space(pack.id)),
-            same_kind,
-            settings=options,
-            random=random.Random(seed),  # noqa: S311 - reproducible, not a secret
-        )
-    except (NoSuchExample, Unsatisfiable):
-        request = finding.request
-    # Hypothesis stops at its budget; a step or extra that still changes nothing is dropped.
-    request = _fewer_steps(request, same_kind)
-    case = request.case(f"fuzz-{seed}-minimal")
-    try:
-        _, answer, expected = _compare(engine, oracle, case)
-    except (EngineError, ContractViolation):
-        # The engine broke on the shrunk case: show the case the search found instead.
-        request, case = finding.request, finding.case
-        answer, expected = finding.engine_answer, finding.oracle_decision
-    finding.request, finding.case = request, case
-    finding.engine_answer, finding.oracle_decision = answer, expected
-    finding.clause, applies = _touched_clause(pack, finding.kind[0], answer, expected)
+    causes: dict[tuple[str, frozenset[str]], Cause] = {}
+    shrinks = 0
+    for request in finding.drawn:
+        cause = next((c for c in causes.values() if c.explains(request)), None)
+        if cause is None and shrinks < SHRINKS_PER_KIND:
+            shrinks += 1
+            own, minimal = _minimal(request, same_kind, space)
+            made = _new_cause(engine, oracle, minimal, request, seed, len(causes) + 1)
+            fixture = Request(made.request.describes, (), (), pack.id).case("fuzz-fixture")
+            made.facts = (made.request.describes, _changed_facts(made.case, fixture))
+            cause = causes.setdefault(made.facts, made)
+            # The shrunk case on the fixture drawn too: later cases from it are then explained.
+            cause.shrunk += [r for r in dict.fromkeys((made.request, own)) if r not in cause.shrunk]
+        if cause is None:
+            finding.ungrouped += 1
+        else:
+            cause.count += 1
+    finding.drawn = []
+    if not causes:
+        return
+    # Largest first; among equals, the order they were found in.
+    ranked = sorted(causes.values(), key=lambda c: -c.count)
     field_name, engine_outcome, oracle_outcome = finding.kind
-    title = f"Found by fuzzing: {field_name} differs ({engine_outcome} against {oracle_outcome})"
     from .gherkin_writer import scenario_text
 
-    finding.scenario = scenario_text(request, expected, finding.clause, title, applies=applies)
+    for number, cause in enumerate(ranked, 1):
+        cause.clause, applies = _touched_clause(
+            pack, field_name, cause.engine_answer, cause.oracle_decision
+        )
+        title = (
+            f"Found by fuzzing: {field_name} differs ({engine_outcome} against {oracle_outcome})"
+        )
+        if len(ranked) > 1:
+            title += f", cause {number} of {len(ranked)}"
+        cause.scenario = scenario_text(
+            cause.request, cause.oracle_decision, cause.clause, title, applies=applies
+        )
+    finding.causes = ranked
+    first = ranked[0]
+    finding.request, finding.case = first.request, first.case
+    finding.engine_answer, finding.oracle_decision = first.engine_answer, first.oracle_decision
+    finding.clause, finding.scenario = first.clause, first.scenario
+
+
+def _new_cause(
+    engine: CheckedEngine,
+    oracle: CheckedEngine,
+    minimal: Request,
+    drawn: Request,
+    seed: int,
+    number: int,
+) -> Cause:
+    """A cause from its shrunk request (or, if the engine breaks on it, the request drawn)."""
+    for request in (minimal, drawn):
+        case = request.case(f"fuzz-{seed}-minimal-{number}")
+        try:
+            _, answer, expected = _compare(engine, oracle, case)
+        except (EngineError, ContractViolation):
+            continue
+        return Cause(("", frozenset()), request, 0, case, answer, expected)
+    case = drawn.case(f"fuzz-{seed}-minimal-{number}")
+    return Cause(("", frozenset()), drawn, 0, case, "engine error", {})
+
+
+def _minimal(
+    request: Request, same_kind: Callable[[Request], bool], space: Any
+) -> tuple[Request, Request]:
+    """``request`` shrunk on its own fixture, and then on the earliest fixture that still does."""
+    current = _fewer_steps(request, same_kind)
+    for fixture in space.fixtures:
+        if fixture.describes == current.describes:
+            break
+        candidate = replace(current, describes=fixture.describes)
+        if _keeps(candidate, same_kind):
+            return current, _fewer_steps(candidate, same_kind)
+    return current, current
+
+
+def _keeps(candidate: Request, same_kind: Callable[[Request], bool]) -> bool:
+    try:
+        return same_kind(candidate)
+    except KitError:  # a step that no longer makes a valid case without the one dropped
+        return False
 
 
 def _fewer_steps(request: Request, same_kind: Callable[[Request], bool]) -> Request:
-    """``request`` without every step and extra whose removal keeps the kind of disagreement."""
+    """``request`` without every step and extra, one or two at a time, that it can do without.
+
+    Pairs too: a dated code and its date of service, or a code and the disease it implies, only
+    go together.
+    """
     current = request
-    changed = True
-    while changed:
-        changed = False
-        candidates = [
-            replace(current, steps=current.steps[:i] + current.steps[i + 1 :])
-            for i in range(len(current.steps))
-        ] + [
-            replace(current, extras=current.extras[:i] + current.extras[i + 1 :])
-            for i in range(len(current.extras))
+    while True:
+        items = [("steps", i) for i in range(len(current.steps))] + [
+            ("extras", i) for i in range(len(current.extras))
         ]
-        for candidate in candidates:
-            try:
-                keeps = same_kind(candidate)
-            except KitError:  # without that step, a later one no longer makes a valid case
-                keeps = False
-            if keeps:
-                current, changed = candidate, True
+        drops = [(item,) for item in items] + [
+            (a, b) for n, a in enumerate(items) for b in items[n + 1 :]
+        ]
+        for drop in drops:
+            candidate = _without(current, drop)
+            if _keeps(candidate, same_kind):
+                current = candidate
                 break
-    return current
+        else:
+            return current
+
+
+def _without(request: Request, drop: tuple[tuple[str, int], ...]) -> Request:
+    steps = tuple(s for i, s in enumerate(request.steps) if ("steps", i) not in drop)
+    extras = tuple(e for i, e in enumerate(request.extras) if ("extras", i) not in drop)
+    return replace(request, steps=steps, extras=extras)
 
 
 def _touched_clause(
@@ -315,6 +449,8 @@ def report_document(
                 "engine_answer": f.engine_answer,
                 "oracle_decision": f.oracle_decision,
                 "scenario": f.scenario,
+                "causes": [_cause_document(c) for c in f.causes],
+                "ungrouped": f.ungrouped,
             }
             for r in results
             for f in r.findings.values()
@@ -335,6 +471,22 @@ def report_document(
             for v in r.violations.values()
         ],
         "exit_code": _exit_code(results),
+    }
+
+
+def _cause_document(cause: Cause) -> dict[str, Any]:
+    return {
+        "count": cause.count,
+        "difference": {
+            "describes": cause.request.describes,
+            "steps": list(cause.request.steps),
+            "extras": [str(extra) for extra in cause.request.extras],
+        },
+        "clause": cause.clause,
+        "case": cause.case,
+        "engine_answer": cause.engine_answer,
+        "oracle_decision": cause.oracle_decision,
+        "scenario": cause.scenario,
     }
 
 
@@ -393,7 +545,7 @@ def fuzz_command(
             "conformance fuzz needs Hypothesis: install policy-conformance[fuzz]"
         ) from None
     from .invariants import check_case_space
-    from .outputs import check_outputs, strict_json, write_text
+    from .outputs import check_outputs
     from .strategies import case_space, check_phrases
 
     if cases < 1:
@@ -406,6 +558,21 @@ def fuzz_command(
         check_phrases(case_space(pack.id))
         check_clause_ids({i.clause for i in pack.invariants.values()})
     seed = random.SystemRandom().randrange(1 << 32) if seed is None else seed
+    return _fuzz_packs(adapter, against, packs, cases, seed, report, timeout)
+
+
+def _fuzz_packs(
+    adapter: str,
+    against: str,
+    packs: list[Pack],
+    cases: int,
+    seed: int,
+    report: Path | None,
+    timeout: float,
+) -> int:
+    """Open both engines, search each pack in turn, print and write what was found."""
+    from .outputs import strict_json, write_text
+
     options = AdapterOptions(timeout=timeout)
     opened = []
     results: list[FuzzResult] = []
@@ -453,15 +620,27 @@ def fuzz_command(
 def _print(result: FuzzResult) -> None:
     for number, finding in enumerate(result.findings.values(), 1):
         field_name, engine_outcome, oracle_outcome = finding.kind
+        if not finding.causes:
+            print(
+                f"\ndisagreement {number}: {field_name} (engine {engine_outcome}, oracle "
+                f"{oracle_outcome}) in {finding.count} case(s); first case:"
+            )
+            _print_example(finding.case, finding.engine_answer, finding.oracle_decision)
+            continue
+        ungrouped = f", {finding.ungrouped} not grouped" if finding.ungrouped else ""
         print(
             f"\ndisagreement {number}: {field_name} (engine {engine_outcome}, oracle "
-            f"{oracle_outcome}) in {finding.count} case(s); minimal case:"
+            f"{oracle_outcome}) in {finding.count} case(s), {len(finding.causes)} cause(s)"
+            f"{ungrouped}"
         )
-        print(json.dumps(finding.case, indent=2))
-        print(f"engine answered: {json.dumps(finding.engine_answer, sort_keys=True)}")
-        print(f"oracle decided:  {json.dumps(finding.oracle_decision, sort_keys=True)}")
-        if finding.scenario:
-            print(f"\nas a scenario (clause {finding.clause}):\n\n{finding.scenario}")
+        for index, cause in enumerate(finding.causes, 1):
+            print(
+                f"\ncause {number}.{index}: {cause.count} case(s) hold: {cause.difference}; "
+                "minimal case:"
+            )
+            _print_example(cause.case, cause.engine_answer, cause.oracle_decision)
+            if cause.scenario:
+                print(f"\nas a scenario (clause {cause.clause}):\n\n{cause.scenario}")
     for violation in result.violations.values():
         invariant = violation.invariant
         case, decision, follow_up, again = violation.pair
@@ -475,10 +654,19 @@ def _print(result: FuzzResult) -> None:
         print(f"decision:  {json.dumps(again, sort_keys=True)}")
     for error in result.errors:
         print(f"\nerrored: {error}")
-    per_kind = ", ".join(f"{'/'.join(f.kind)}: {f.count}" for f in result.findings.values())
+    per_kind = ", ".join(
+        f"{'/'.join(f.kind)}: {f.count}" + (f" in {len(f.causes)} cause(s)" if f.causes else "")
+        for f in result.findings.values()
+    )
     broken = ", ".join(f"{v.invariant.id}: {v.count}" for v in result.violations.values())
     print(
         f"\nconformance fuzz: {result.pack}: {result.cases} cases, {len(result.findings)} "
         f"kind(s) of disagreement{f' ({per_kind})' if per_kind else ''}, {len(result.violations)} "
         f"invariant(s) broken{f' ({broken})' if broken else ''}, {result.errored} errored"
     )
+
+
+def _print_example(case: Case, answer: Any, expected: Decision) -> None:
+    print(json.dumps(case, indent=2))
+    print(f"engine answered: {json.dumps(answer, sort_keys=True)}")
+    print(f"oracle decided:  {json.dumps(expected, sort_keys=True)}")

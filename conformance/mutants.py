@@ -88,7 +88,12 @@ class Gallery:
 
 
 def load_gallery(module: str) -> Gallery:
-    """The gallery in ``module``; a usage error when there is none."""
+    """The gallery in ``module``; a usage error when there is none.
+
+    As ``run`` imports a ``python:`` engine: a gallery in the working directory is importable.
+    """
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
     try:
         gallery = importlib.import_module(module)
     except Exception as exc:

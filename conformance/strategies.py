@@ -10,8 +10,10 @@ codes; dates on both sides of every line the policy draws; every compendium rati
 pack's own facts as groups of literal Given phrases. The code here knows only the envelope
 (date of service, member, billed codes, drug, diagnoses, compendia, a letter of support) and one
 rule for every pack: a drawn change that would make the case break the contract, the pack's
-facts schema included, is not taken. Hypothesis shrinks a drawn request towards its first
-fixture and fewer steps: a minimal disagreement is a short scenario.
+facts schema included, is not taken. ``conformance fuzz`` draws from a seeded generator and
+shrinks each cause of a disagreement to its first fixture and fewest steps (``fuzz.py``): a
+minimal disagreement is a short scenario. The same space as a Hypothesis strategy
+(:func:`requests`) is what property tests draw from and shrink.
 
 A few facts have no step (the billing units, documents other than a letter of support); they are
 drawn as *extras*, applied to the case directly and shown as comments when a scenario is written.
@@ -357,7 +359,7 @@ def _day(choose: Choices, space: CaseSpace) -> dt.date:
 
 
 class Choices(Protocol):
-    """Where choices come from: Hypothesis (to shrink) or a seeded generator (to search)."""
+    """Where choices come from: Hypothesis (property tests) or a seeded generator (a search)."""
 
     def one(self, options: Sequence[T]) -> T: ...
     def flip(self) -> bool: ...
@@ -389,8 +391,8 @@ class HypothesisChoices:
 class SeededChoices:
     """Choices from a seeded generator: the same space as Hypothesis draws, a hundred times faster.
 
-    Hypothesis spends milliseconds a case on bookkeeping that only shrinking needs; a search of
-    ten thousand cases draws here and hands each disagreement to Hypothesis to shrink.
+    Hypothesis spends milliseconds a case on bookkeeping that only its shrinking needs; a search
+    of ten thousand cases draws here, and shrinks each disagreement by dropping its steps.
     """
 
     def __init__(self, seed: int) -> None:

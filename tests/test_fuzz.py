@@ -6,6 +6,7 @@ that cannot serve is a one-line error naming its file."""
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ from policy_conformance.packs import Pack, load_packs
 from policy_conformance.strategies import Request, case_space, requests
 
 from .engines.unstable import BROKEN_INVARIANTS
-from .kit import KIT_ROOT, conformance, copy_of_packs, edit
+from .kit import KIT_ROOT, conformance, copy_of_packs, edit, run_environment
 
 REFERENCE = "python:policy_conformance.reference:ReferenceEngine"
 PACK = "inotuzumab_besponsa"
@@ -215,7 +216,7 @@ def test_a_found_scenario_fails_the_engine_and_passes_the_reference(
     assert found.code == 1, found.err
     document = json.loads(report.read_text())
     assert document["packs"] == [pack_id]
-    scenarios = [d["scenario"] for d in document["disagreements"]]
+    scenarios = [c["scenario"] for d in document["disagreements"] for c in d["causes"]]
     assert scenarios and all(s for s in scenarios)
     assert "Found by fuzzing" in found.out and "Given a request for" in found.out
     root = copy_of_packs(tmp_path)
@@ -391,3 +392,55 @@ def test_without_hypothesis_the_command_says_what_to_install(
     assert err.strip() == (
         "conformance: error: conformance fuzz needs Hypothesis: install policy-conformance[fuzz]"
     )
+
+
+def test_a_search_leaves_nothing_in_the_working_directory(tmp_path: Path) -> None:
+    # A wrong engine, so that disagreements are shrunk: Hypothesis's engine, were it to shrink
+    # them, would write a .hypothesis folder of absolute paths here.
+    search = ("fuzz", "--adapter", WRONG, "--pack", PACK, "--cases", "100", "--seed", "3")
+    done = subprocess.run(
+        [sys.executable, "-m", "policy_conformance", *search],
+        cwd=tmp_path,
+        env={k: v for k, v in run_environment().items() if k != "HYPOTHESIS_STORAGE_DIRECTORY"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout[-2000:] + done.stderr
+    assert "cause" in done.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_two_causes_of_one_symptom_are_both_shown_with_their_counts(tmp_path: Path) -> None:
+    # The engine denies CD22-negative disease and takes every labeled use as off-label: both are
+    # "pended where the policy covers" on these cases, for different facts.
+    report = tmp_path / "fuzz.json"
+    engine = "python:tests.engines.two_causes:denies_for_two_reasons"
+    done = conformance(
+        "fuzz", "--adapter", engine, "--pack", PACK, "--cases", "1000", "--seed", "3",
+        "--report", str(report),
+    )  # fmt: skip
+    assert done.code == 1, done.out[-2000:] + done.err
+    document = json.loads(report.read_text())
+    changed = {}
+    for disagreement in document["disagreements"]:
+        causes = disagreement["causes"]
+        assert sum(c["count"] for c in causes) + disagreement["ungrouped"] == disagreement["count"]
+        for cause in causes:
+            assert cause["count"] >= 1 and "Given a request for" in cause["scenario"]
+            # The shrunk case is built by its steps, on the fixture it names.
+            difference = cause["difference"]
+            assert f"Given a request for {difference['describes']}" in cause["scenario"]
+            assert all(f"And {step}" in cause["scenario"] for step in difference["steps"])
+        key = (disagreement["field"], disagreement["engine"], disagreement["oracle"])
+        changed[key] = [c["scenario"] for c in causes]
+    symptom = changed[("outcome", "pended", "covered")]
+    cd22 = [s for s in symptom if "CD22-negative" in s and "FDA labeling" not in s]
+    labeling = [s for s in symptom if "within FDA labeling" in s and "CD22" not in s]
+    assert cd22 and labeling, symptom
+    assert "cause 1 of" in symptom[0] and "cause 2 of" in symptom[1]
+    # The terminal shows each cause with its count, not one example per symptom.
+    assert "outcome (engine pended, oracle covered) in" in done.out
+    assert "cause 1.1:" in done.out and "cause 1.2:" in done.out
+    assert "changed in clinical.cd22_positive" in done.out

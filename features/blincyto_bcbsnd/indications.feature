@@ -334,3 +334,25 @@ Feature: Criteria
       Then the request is covered
       And the determination is medically necessary
       And the decision rests on clause BND-COMPENDIA
+
+    @applies @reading:age-in-months
+    Scenario: An infant born on 20 December is not one month old on 19 January
+      Given a request for an infant with relapsed CD19-positive B-cell precursor ALL
+      And the member was born on 2025-12-20
+      And the date of service is 2026-01-19
+      And no compendium lists the use
+      When the engine decides the request
+      Then the request is not covered
+      And the determination is investigational
+      And the decision rests on clauses BND-AGE and BND-INVESTIGATIONAL
+
+    @near-miss @reading:age-in-months
+    Scenario: An infant born on 20 December is one month old on 20 January
+      Given a request for an infant with relapsed CD19-positive B-cell precursor ALL
+      And the member was born on 2025-12-20
+      And the date of service is 2026-01-20
+      And no compendium lists the use
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+      And the decision rests on clause BND-RR-BALL
