@@ -15,7 +15,7 @@ import base64
 import copy
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -515,7 +515,7 @@ def policy_of(resources: Iterable[Mapping[str, Any]]) -> str:
     raise ProjectionError("the Coverage names no plan (Coverage.class of type plan)")
 
 
-def case_from_resources(resources: list[Mapping[str, Any]]) -> dict[str, Any]:
+def case_from_resources(resources: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The case a request's resources carry, read through its policy's projection.
 
     The inverse of :func:`resources_of`; raises :class:`ProjectionError` on FHIR the projection

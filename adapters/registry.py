@@ -26,6 +26,7 @@ _BUILTIN: dict[str, str] = {
     "cli": "policy_conformance.adapters.cli:OneShotAdapter",
     "jsonl": "policy_conformance.adapters.jsonl:JsonLinesAdapter",
     "pyproc": "policy_conformance.adapters.pyproc:IsolatedPythonAdapter",
+    "pas": "policy_conformance.adapters.pas:PasAdapter",
 }
 
 AdapterFactory = Callable[[str, AdapterOptions], Adapter]
