@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from .fhir_outcomes import OUTCOMES
 from .fhir_projection import CASE_ID_SYSTEM, KIT, ProjectionError, projection_for, resources_of
 
 __all__ = [
@@ -42,7 +43,7 @@ ACTION_SYSTEM: Final = "https://codesystem.x12.org/005010/306"
 DETERMINATION_SYSTEM: Final = f"{KIT}/CodeSystem/determination"
 
 #: Review action code by contract outcome, for the payer's side.
-ACTIONS: Final = {"covered": "A1", "not-covered": "A3", "pended": "A4", "not-applicable": "NA"}
+ACTIONS: Final = {name: wire.pas_action for name, wire in OUTCOMES.items()}
 
 
 def _full_url(resource: Mapping[str, Any]) -> str:

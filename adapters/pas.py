@@ -26,6 +26,7 @@ from policy_conformance.contract import CONTRACT_VERSION
 
 from .base import AdapterOptions, JSONObject
 from .errors import AdapterSpecError, EngineUnreachable
+from .fhir_outcomes import outcome_of_action
 from .fhir_pas import DETERMINATION_SYSTEM, PasAnswer, read_answer, request_bundle
 from .fhir_projection import ProjectionError
 from .http import HttpAdapter
@@ -44,7 +45,6 @@ UNCARRIED: Final = {
 }
 
 _DETERMINATIONS: Final = ("medically-necessary", "not-medically-necessary", "investigational")
-_OUTCOMES: Final = {"A1": "covered", "A3": "not-covered", "A4": "pended", "NA": "not-applicable"}
 
 
 class PasAdapter(HttpAdapter):
@@ -126,7 +126,7 @@ class PasAdapter(HttpAdapter):
             self._fail(
                 "the ClaimResponse does not name the Claim it answers (request.identifier)", body
             )
-        outcome = _OUTCOMES.get(read.action)
+        outcome = outcome_of_action(read.action)
         if outcome is None:
             self._fail(
                 f"review action {read.action!r} has no outcome in the contract "
