@@ -35,6 +35,7 @@ __all__ = [
     "Projection",
     "ProjectionError",
     "case_from_resources",
+    "claim_of_order",
     "envelope_file",
     "load_file",
     "projection_for",
@@ -630,3 +631,43 @@ def _read_answers(case: dict[str, Any], r: Mapping[str, Any]) -> None:
         listed = case.setdefault("documentation", [])
         for position in sorted(documents):
             listed.insert(position - 1, documents[position])
+
+
+def claim_of_order(order: Mapping[str, Any], request_id: str) -> dict[str, Any]:
+    """The Claim a CRD draft order stands for, so that an order reads back through the same
+    projection as a PAS request: its date, billing codes, units and reasons as a Claim's item
+    and diagnoses, and ``request_id`` (the hook instance) as its identifier.
+    """
+    concept = order.get("medicationCodeableConcept") or {}
+    repeat = ((order.get("dosageInstruction") or [{}])[0].get("timing") or {}).get("repeat") or {}
+    item: dict[str, Any] = {
+        "sequence": 1,
+        "productOrService": {
+            k: v
+            for k, v in (
+                ("coding", [c for c in concept.get("coding") or [] if c.get("system") == HCPCS]),
+                ("text", concept.get("text")),
+            )
+            if v is not None
+        },
+    }
+    start = (repeat.get("boundsPeriod") or {}).get("start")
+    if start is not None:
+        item["servicedDate"] = start
+    quantity = (order.get("dispenseRequest") or {}).get("quantity")
+    if isinstance(quantity, dict) and "value" in quantity:
+        item["quantity"] = {"value": quantity["value"]}
+    claim: dict[str, Any] = {
+        "resourceType": "Claim",
+        "id": "from-order",
+        "use": "preauthorization",
+        "identifier": [{"system": CASE_ID_SYSTEM, "value": request_id}],
+        "item": [item],
+    }
+    reasons = [c for r in order.get("reasonCode") or [] for c in _codings(r)]
+    if "reasonCode" in order:
+        claim["diagnosis"] = [
+            {"sequence": n, "diagnosisCodeableConcept": {"coding": [c]}}
+            for n, c in enumerate(reasons, 1)
+        ]
+    return claim

@@ -19,7 +19,7 @@ decision handed to the harness marks the uncarried fields (clause ``NOT-CARRIED`
 from __future__ import annotations
 
 import json
-from typing import Any, Final
+from typing import Final, NoReturn
 
 from policy_conformance import contract
 from policy_conformance.contract import CONTRACT_VERSION
@@ -194,7 +194,7 @@ class PasAdapter(HttpAdapter):
         redacted: JSONObject = self._redacted(rejection)
         return redacted
 
-    def _unusable(self, message: str, body: bytes) -> Any:
+    def _unusable(self, message: str, body: bytes) -> NoReturn:
         detail = self._scrub(body[:2000].decode("utf-8", errors="replace")) or "(empty body)"
         raise EngineUnreachable(self.spec, self._scrub(message), detail)
 

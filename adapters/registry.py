@@ -27,6 +27,7 @@ _BUILTIN: dict[str, str] = {
     "jsonl": "policy_conformance.adapters.jsonl:JsonLinesAdapter",
     "pyproc": "policy_conformance.adapters.pyproc:IsolatedPythonAdapter",
     "pas": "policy_conformance.adapters.pas:PasAdapter",
+    "crd": "policy_conformance.adapters.crd:CrdAdapter",
 }
 
 AdapterFactory = Callable[[str, AdapterOptions], Adapter]

@@ -181,6 +181,9 @@ class EngineSession:
             connect_timeout=self._option("connect-timeout"),
             ca_bundle=self._option("ca-bundle"),
             token_env=self._option("token-env"),
+            extra={"crd_version": self._option("crd-version")}
+            if self._option("crd-version")
+            else {},
         )
 
     def _interrupt_on_sigterm(self) -> None:

@@ -1,4 +1,5 @@
-"""The reference engine behind the Da Vinci interfaces a payer runs: PAS under ``/fhir``.
+"""The reference engine behind the Da Vinci interfaces a payer runs: PAS under ``/fhir``, CRD
+under ``/cds-services`` (:mod:`.crd_face`).
 
 The same engine as ``/v1``, projected through each pack's ``fhir.yaml``: a PAS request Bundle is
 read back into a case, decided, and answered as a payer does, with a ClaimResponse whose review
@@ -24,6 +25,7 @@ from policy_conformance.adapters.fhir_pas import (
 )
 from policy_conformance.adapters.fhir_projection import ProjectionError, case_from_resources
 
+from .crd_face import crd_routes
 from .engine import decide as reference_decide
 from .engine import metadata
 
@@ -126,4 +128,5 @@ def fhir_routes(
     return [
         Route(f"{FHIR_BASE}/metadata", capabilities, methods=["GET"]),
         Route(f"{FHIR_BASE}/Claim/$submit", submit, methods=["POST"]),
+        *crd_routes(read_body, decide),
     ]

@@ -47,7 +47,7 @@ def expect(
 ) -> None:
     """Grade one field of the answer, and note the expectation for ``conformance export``."""
     request.node.stash.setdefault(EXPECTED, {})[field] = expected
-    if not_gradable(request, field):
+    if not_gradable(request, field, expected, body):
         return
     wrong = mismatch(field, expected, kind, body)
     if wrong is not None:
@@ -77,8 +77,9 @@ def check_held_to_its_case(
     """
     policy = pack_named(pack.policy_of_requests)
     named = {"id": policy.id, "version": policy.version}
-    if not_gradable(request, "policy"):
+    if not_gradable(request, "policy", named, decision):
         named = decision["policy"]  # the interface cannot say it: held to what was said
+    not_gradable(request, "case_id", case["case_id"], decision)  # noted when not carried
     broken = held_to_its_case(case, decision, named)
     if broken is not None:
         clause, wrong = broken
