@@ -2,10 +2,11 @@
 
 CRD prefetches only the patient and coverage; a payer reads the diagnosis, findings and documents
 from the ``fhirServer`` the hook names, with the ``fhirAuthorization`` token it carries. The kit
-serves exactly the resources of the case being decided (read by id, and search by ``patient``,
-``subject`` or ``_id``), only with that case's token, and keeps every query as evidence. It also
-serves the public key set (``/.well-known/jwks.json``) that checks the JWT each hook call is
-signed with. It listens on loopback only, in a thread of its own, for the length of the run.
+serves exactly the resources of the case being decided (read by id; search by ``patient``,
+``subject`` or ``_id``, per type or across types with ``_type``), only with that case's token,
+and keeps every query as evidence. It also serves the public key set (``/.well-known/jwks.json``)
+that checks the JWT each hook call is signed with. It listens on loopback only, in a thread of
+its own, for the length of the run.
 """
 
 from __future__ import annotations
@@ -54,7 +55,12 @@ class FhirEndpoint:
                 self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
             def do_GET(self) -> None:
-                status, body = endpoint._answer(self.path, self.headers.get("Authorization", ""))
+                try:
+                    status, body = endpoint._answer(
+                        self.path, self.headers.get("Authorization", "")
+                    )
+                except Exception as exc:  # a payer's odd query must never hang up on it
+                    status, body = 500, _outcome("exception", type(exc).__name__)
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/fhir+json")
@@ -119,6 +125,11 @@ class FhirEndpoint:
         self, url: urllib.parse.SplitResult, resources: Mapping[tuple[str, str], dict[str, Any]]
     ) -> tuple[int, dict[str, Any]]:
         parts = [p for p in url.path.split("/") if p]
+        query = urllib.parse.parse_qs(url.query)
+        if parts == ["fhir"] and "_type" in query:
+            # A system search over several types at once (FHIR R4 search, _type).
+            kinds = {k for value in query.pop("_type") for k in value.split(",")}
+            return self._search(kinds & SERVED_TYPES, query, resources)
         if len(parts) < 2 or parts[0] != "fhir" or parts[1] not in SERVED_TYPES:
             return 404, _outcome("not-found", f"no such resource type: {url.path}")
         kind = parts[1]
@@ -131,18 +142,28 @@ class FhirEndpoint:
             )
         if len(parts) != 2:
             return 404, _outcome("not-found", url.path)
-        query = urllib.parse.parse_qs(url.query)
+        return self._search({kind}, query, resources)
+
+    def _search(
+        self,
+        kinds: set[str],
+        query: dict[str, list[str]],
+        resources: Mapping[tuple[str, str], dict[str, Any]],
+    ) -> tuple[int, dict[str, Any]]:
         unknown = set(query) - _SEARCH_PARAMETERS
         if unknown:
             return 400, _outcome(
                 "not-supported", f"search parameters not supported: {sorted(unknown)}"
             )
-        matches = [r for (t, _), r in resources.items() if t == kind and _matches(r, query)]
+        matches = [r for (t, _), r in resources.items() if t in kinds and _matches(r, query)]
         return 200, {
             "resourceType": "Bundle",
             "type": "searchset",
             "total": len(matches),
-            "entry": [{"fullUrl": f"{self.base}/{kind}/{r['id']}", "resource": r} for r in matches],
+            "entry": [
+                {"fullUrl": f"{self.base}/{r['resourceType']}/{r['id']}", "resource": r}
+                for r in matches
+            ],
         }
 
 

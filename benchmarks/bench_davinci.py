@@ -1,10 +1,13 @@
-"""What the Da Vinci interfaces cost: per-case time through pas: beside http:, one engine.
+"""What the Da Vinci interfaces cost: per-case time through pas: and crd: beside http:, one engine.
 
-Starts the reference server on a loopback port (its ``/v1`` binding and its PAS face under
-``/fhir``), then decides the same valid case N times through each adapter, each answer checked
-against the contract as a run checks it, and prints milliseconds per case and the ratio. The
-PAS path includes building the request Bundle through the pack's projection, the payer side's
-reading it back, the ClaimResponse and its reading: the goal is at most twice the http: cost.
+Starts the reference server on a loopback port (its ``/v1`` binding, its PAS face under ``/fhir``
+and its CRD face under ``/cds-services``), then decides the same valid case N times through each
+adapter, each answer checked against the contract as a run checks it, and prints milliseconds
+per case and the ratios. The PAS path includes building the request Bundle through the pack's
+projection, the payer side's reading it back, the ClaimResponse and its reading; the CRD path a
+signed hook call, the payer's read of the case from the kit's FHIR endpoint, and the three
+layers of grading. The goal is at
+most twice the http: cost.
 
     python benchmarks/bench_davinci.py [--requests 500] [--rounds 3]
 """
@@ -44,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         adapters = {
             "http:": open_adapter(f"http:{root}/v1", options),
             "pas:": open_adapter(f"pas:{root}/fhir", options),
+            "crd:": open_adapter(f"crd:{root}/cds-services", options),
         }
         try:
             calls = {label: _checked(adapter) for label, adapter in adapters.items()}
