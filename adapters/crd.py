@@ -38,12 +38,16 @@ from typing import Any, Final, NoReturn
 from jsonschema import Draft202012Validator
 
 from policy_conformance.contract import CONTRACT_VERSION
+from policy_conformance.contract.fhir_projection import (
+    ProjectionError,
+    projection_for,
+    resources_of,
+)
 
 from .base import AdapterOptions, JSONObject
 from .crd_rules import COVERAGE_INFORMATION, VERSIONS, breaches, sub_values
 from .errors import AdapterSpecError, EngineUnreachable
 from .fhir_endpoint import FhirEndpoint
-from .fhir_projection import ProjectionError, projection_for, resources_of
 from .http import HttpAdapter
 from .pas import NOT_CARRIED, NOT_CARRIED_CLAUSE
 

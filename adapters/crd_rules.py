@@ -19,11 +19,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-__all__ = ["COVERAGE_INFORMATION", "VERSIONS", "Rules", "breaches", "sub_values"]
+from policy_conformance.contract.fhir_outcomes import COVERAGE_INFORMATION
 
-COVERAGE_INFORMATION: Final = (
-    "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information"
-)
+__all__ = ["COVERAGE_INFORMATION", "VERSIONS", "Rules", "breaches", "sub_values"]
 
 
 @dataclass(frozen=True)

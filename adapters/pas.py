@@ -23,12 +23,17 @@ from typing import Final, NoReturn
 
 from policy_conformance import contract
 from policy_conformance.contract import CONTRACT_VERSION
+from policy_conformance.contract.fhir_outcomes import outcome_of_action
+from policy_conformance.contract.fhir_pas import (
+    DETERMINATION_SYSTEM,
+    PasAnswer,
+    read_answer,
+    request_bundle,
+)
+from policy_conformance.contract.fhir_projection import ProjectionError
 
 from .base import AdapterOptions, JSONObject
 from .errors import AdapterSpecError, EngineUnreachable
-from .fhir_outcomes import outcome_of_action
-from .fhir_pas import DETERMINATION_SYSTEM, PasAnswer, read_answer, request_bundle
-from .fhir_projection import ProjectionError
 from .http import HttpAdapter
 
 __all__ = ["NOT_CARRIED", "NOT_CARRIED_CLAUSE", "PasAdapter"]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from policy_conformance import contract
-from policy_conformance.adapters.fhir_projection import (
+from policy_conformance.contract.fhir_projection import (
     ProjectionError,
     envelope_file,
     load_file,

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from policy_conformance.adapters.fhir_outcomes import OUTCOMES
+from policy_conformance.contract.fhir_outcomes import OUTCOMES
 from policy_conformance.paths import KIT_ROOT
 
 from . import FACTS_FILE, SCHEMA_DIR, SchemaName, pack_facts, schema, violations

@@ -4,7 +4,7 @@
 caller's JWT against the key set its ``jku`` names (on loopback only: this is a test payer), reads
 the rest of the case from the hook's ``fhirServer`` with its token, as a payer does, decides it
 through the pack's projection, and answers coverage-information as the kit's one table of
-outcomes says (``adapters/fhir_outcomes.py``). ``--adapter crd:http://HOST:PORT/cds-services``.
+outcomes says (``contract/fhir_outcomes.py``). ``--adapter crd:http://HOST:PORT/cds-services``.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from policy_conformance.adapters.crd_rules import COVERAGE_INFORMATION
-from policy_conformance.adapters.fhir_pas import outcome_issue
-from policy_conformance.adapters.fhir_projection import (
+from policy_conformance.contract.fhir_outcomes import COVERAGE_INFORMATION
+from policy_conformance.contract.fhir_pas import outcome_issue
+from policy_conformance.contract.fhir_projection import (
     ProjectionError,
     case_from_resources,
     claim_of_order,

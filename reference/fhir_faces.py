@@ -18,12 +18,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from policy_conformance import contract
-from policy_conformance.adapters.fhir_pas import (
+from policy_conformance.contract.fhir_pas import (
     claim_response,
     outcome_issue,
     resources_in,
 )
-from policy_conformance.adapters.fhir_projection import ProjectionError, case_from_resources
+from policy_conformance.contract.fhir_projection import ProjectionError, case_from_resources
 
 from .crd_face import crd_routes
 from .engine import decide as reference_decide

@@ -26,10 +26,10 @@ from policy_conformance.adapters import (
     EngineUnreachable,
     open_adapter,
 )
-from policy_conformance.adapters.fhir_pas import ACTION_SYSTEM, REVIEW_ACTION, request_bundle
 from policy_conformance.adapters.http import MAX_BODY_BYTES
 from policy_conformance.adapters.pas import NOT_CARRIED_CLAUSE, PasAdapter
 from policy_conformance.contract import violations
+from policy_conformance.contract.fhir_pas import ACTION_SYSTEM, REVIEW_ACTION, request_bundle
 from policy_conformance.reference import decide
 from policy_conformance.reference.fhir_faces import capability_statement
 from policy_conformance.reference.server import app, running

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from policy_conformance.adapters.fhir_projection import (
+from policy_conformance.contract.fhir_projection import (
     HCPCS,
     ICD10CM,
     ProjectionError,

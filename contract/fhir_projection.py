@@ -2,7 +2,7 @@
 
 One projector for every pack: ``contract/fhir.yaml`` places the envelope, the pack's
 ``features/<pack>/fhir.yaml`` its clinical facts and evidence (format:
-``conformance/projection.schema.json``). Each fact names a *home* that this module knows how to
+``contract/projection.schema.json``). Each fact names a *home* that this module knows how to
 write and read; a fact that FHIR has no home for, a coded value with no coding, and anything the
 case holds that no projection names (a malformed case's stray field) travel as items of the kit's
 DTR QuestionnaireResponse, keyed by the fact's path, so that what is sent can always be read back
@@ -103,7 +103,7 @@ class Projection:
 @cache
 def _validator() -> Draft202012Validator:
     schema = json.loads(
-        files("policy_conformance").joinpath("projection.schema.json").read_text("utf-8")
+        files("policy_conformance.contract").joinpath("projection.schema.json").read_text("utf-8")
     )
     return Draft202012Validator(schema)
 

@@ -10,7 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["OUTCOMES", "WireOutcome", "outcome_of_action"]
+__all__ = ["COVERAGE_INFORMATION", "OUTCOMES", "WireOutcome", "outcome_of_action"]
+
+#: The CRD coverage-information extension, the answer of a CRD service.
+COVERAGE_INFORMATION: Final = (
+    "http://hl7.org/fhir/us/davinci-crd/StructureDefinition/ext-coverage-information"
+)
 
 
 @dataclass(frozen=True)
