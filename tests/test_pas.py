@@ -293,3 +293,65 @@ def test_the_request_bundle_starts_with_the_claim() -> None:
         e["fullUrl"].endswith(f"{e['resource']['resourceType']}/{e['resource']['id']}")
         for e in bundle["entry"]
     )
+
+
+# --- the grader honours what an interface carries, and only the adapter can say it ----------
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.stash = pytest.Stash()
+
+
+class _Request:
+    """Just enough of a pytest request for the grader's look at the engine's adapter."""
+
+    def __init__(self, adapter: object) -> None:
+        self.node = _Node()
+        self._engine = type("Engine", (), {"adapter": adapter})()
+
+    def getfixturevalue(self, name: str) -> object:
+        assert name == "engine"
+        return self._engine
+
+
+class _Undecided:
+    carries = frozenset({"reply", "outcome"})
+
+    def consistent_outcomes(self, decision: dict[str, Any]) -> frozenset[str] | None:
+        return frozenset({"covered", "not-covered", "pended"})
+
+
+def test_an_adapter_without_a_declaration_has_every_field_graded() -> None:
+    from policy_conformance.adapters.http import HttpAdapter
+    from policy_conformance.carried import NOT_GRADABLE, not_gradable
+
+    # An engine's own metadata cannot declare its way out: only the adapter kind can.
+    assert not hasattr(HttpAdapter, "carries")
+    request = _Request(object())
+    assert not not_gradable(request, "clauses", ["X-1"], {})  # type: ignore[arg-type]
+    assert NOT_GRADABLE not in request.node.stash
+
+
+def test_a_field_the_interface_cannot_carry_is_noted_not_graded() -> None:
+    from policy_conformance.carried import NOT_GRADABLE, not_gradable
+
+    request = _Request(type("Pas", (), {"carries": PasAdapter.carries})())
+    assert not not_gradable(request, "outcome", "covered", {})  # type: ignore[arg-type]
+    assert not_gradable(request, "clauses_within", ["X-1"], {})  # type: ignore[arg-type]
+    assert request.node.stash[NOT_GRADABLE] == ["clauses_within"]
+
+
+def test_an_undecided_answer_grades_no_decision_field_but_fails_an_inconsistent_one() -> None:
+    from policy_conformance.carried import NOT_GRADABLE, not_gradable
+
+    request = _Request(_Undecided())
+    body = {"case_id": "c", "outcome": "not-applicable"}
+    assert not_gradable(request, "outcome", "pended", body)  # type: ignore[arg-type]
+    assert not_gradable(request, "clauses", ["X-1"], body)  # type: ignore[arg-type]
+    assert request.node.stash[NOT_GRADABLE] == [
+        "outcome (consistent, not decided)",
+        "clauses (consistent, not decided)",
+    ]
+    with pytest.raises(AssertionError, match="consistent only with"):
+        not_gradable(request, "outcome", "not-applicable", body)  # type: ignore[arg-type]
