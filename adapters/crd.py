@@ -132,6 +132,12 @@ class CrdAdapter(HttpAdapter):
     carries: Final = frozenset({"reply", "outcome"})
 
     def __init__(self, spec: str, options: AdapterOptions) -> None:
+        if options.token_env:
+            # The bearer token's auth flow would replace the signed JWT on every call.
+            raise AdapterSpecError(
+                f"{spec}: CDS Hooks calls carry a signed JWT; --token-env does not apply to crd: "
+                f"(name a signing key file in {KEY_ENV} instead)"
+            )
         self.version = options.extra.get("crd_version") or DEFAULT_VERSION
         if self.version not in VERSIONS:
             raise AdapterSpecError(

@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         try:
             calls = {label: _checked(adapter) for label, adapter in adapters.items()}
-            outcomes = {label: call()["outcome"] for label, call in calls.items()}  # type: ignore[index]
+            outcomes = {label: call()["outcome"] for label, call in calls.items()}
             if len(set(outcomes.values())) != 1:
                 raise SystemExit(f"the interfaces disagree on the case: {outcomes}")
             best = best_of(

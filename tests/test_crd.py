@@ -10,6 +10,7 @@ import copy
 import json
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -350,3 +351,34 @@ def test_the_call_is_signed_and_no_secret_reaches_the_decision(
     text = json.dumps(decision)
     assert decision["outcome"] == "covered"
     assert heard["fhir"] not in text and "[token]" in text
+
+
+def test_a_bearer_token_option_is_refused_for_signed_calls(root: str) -> None:
+    with pytest.raises(AdapterSpecError, match="signed JWT"):
+        open_adapter(f"crd:{root}/cds-services", AdapterOptions(token_env="SOME_TOKEN"))  # noqa: S106
+
+
+def test_a_signing_key_from_a_file_signs_rs384(
+    root: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path = tmp_path / "key.pem"
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    monkeypatch.setenv("CONFORMANCE_CRD_KEY_FILE", str(path))
+    adapter = open_adapter(f"crd:{root}/cds-services", FAST)
+    try:
+        assert adapter.metadata()["extensions"]["interface"]["kind"] == "crd"
+        assert adapter.decide(CASE)["outcome"] == "covered"  # the reference checked the RS384 JWT
+        keys = httpx.get(adapter.metadata()["extensions"]["interface"]["jwks"]).json()["keys"]
+    finally:
+        adapter.close()
+    assert keys[0]["alg"] == "RS384" and "d" not in keys[0]
