@@ -49,6 +49,9 @@ _REJECTION_STATUSES = frozenset({400, 422})
 class HttpAdapter:
     """Talk to an engine over HTTP(S), one request a case, on one keep-alive connection."""
 
+    #: The media type of what is sent and asked for; a FHIR interface's adapter says its own.
+    media_type = "application/json"
+
     def __init__(self, spec: str, options: AdapterOptions) -> None:
         self.spec = spec
         self._base_url = _base_url(spec)
@@ -79,7 +82,7 @@ class HttpAdapter:
             ),
             auth=_BearerAuth(self._secret) if self._secret else None,
             # identity: an engine's answer is read as sent, never expanded by a decoder.
-            headers={"Accept": "application/json", "Accept-Encoding": "identity"},
+            headers={"Accept": self.media_type, "Accept-Encoding": "identity"},
             # A redirect is not part of the binding; following one could carry the case (and,
             # same-origin, the token) somewhere the vendor did not name.
             follow_redirects=False,
@@ -144,7 +147,7 @@ class HttpAdapter:
     def _timed_exchange(
         self, method: str, path: str, content: bytes | None, limit: float | None
     ) -> tuple[int, bytes]:
-        headers = {"Content-Type": "application/json"} if content is not None else None
+        headers = {"Content-Type": self.media_type} if content is not None else None
         self._deadline.start(limit)
         try:
             with self._client.stream(method, path, content=content, headers=headers) as response:

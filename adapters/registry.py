@@ -26,6 +26,8 @@ _BUILTIN: dict[str, str] = {
     "cli": "policy_conformance.adapters.cli:OneShotAdapter",
     "jsonl": "policy_conformance.adapters.jsonl:JsonLinesAdapter",
     "pyproc": "policy_conformance.adapters.pyproc:IsolatedPythonAdapter",
+    "pas": "policy_conformance.adapters.pas:PasAdapter",
+    "crd": "policy_conformance.adapters.crd:CrdAdapter",
 }
 
 AdapterFactory = Callable[[str, AdapterOptions], Adapter]

@@ -23,6 +23,7 @@ from . import paths
 from .bdd_private import GherkinParseError, StepDefinition, parse_feature_text, step_definitions
 from .packs import Pack, Problem, read_fixtures, read_kit_file, read_packs
 from .phrases import PhrasesError, step_modules
+from .projection_lint import projection_problems
 from .vocabulary import vocabulary_problems
 
 __all__ = ["STEP_MODULES", "lint", "preflight"]
@@ -145,6 +146,7 @@ def _check(*, coverage: bool) -> list[Problem]:
             for s in parse_feature(path)[0]
         ]
         problems.extend(vocabulary_problems(definitions, scenarios))
+        problems.extend(projection_problems(packs))
     return problems
 
 

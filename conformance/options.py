@@ -196,6 +196,11 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option("ca-bundle", "private CA certificates for an HTTPS engine", "PEM"),
     Option("token-env", "environment variable holding the HTTP engine's bearer token", "NAME"),
+    Option(
+        "crd-version",
+        "the Da Vinci CRD version a crd: engine is held to: 2.0.1, 2.1 or 2.2 (default 2.2)",
+        "V",
+    ),
 )
 
 

@@ -15,6 +15,7 @@ from policy_conformance.adapters import AdapterError, EngineError
 from policy_conformance.adapters.limits import shorten
 
 from .boundary import CheckedEngine, ContractViolation
+from .carried import settled
 from .collection import (
     clauses_of,
     expectations,
@@ -112,6 +113,7 @@ def scenario_result(
         outcome = "passed"
     else:
         outcome = "errored" if is_engine_fault(error) else "failed"
+    outcome, not_gradable = settled(item, outcome)
     message = detail = ""
     if isinstance(error, EngineError):
         # The engine's own output goes to ``detail``: the report keeps it, the summary does not.
@@ -144,4 +146,5 @@ def scenario_result(
         message=shorten(message, MAX_DETAIL_CHARS),
         detail=detail,
         duration=round(report.duration, 6),
+        not_gradable=not_gradable,
     )

@@ -86,6 +86,8 @@ class ScenarioResult:
     duration: float = 0.0
     #: Failed or errored, and listed in the baseline of known failures.
     known: bool = False
+    #: Expectations not graded: the engine's interface cannot carry their field (see carried).
+    not_gradable: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:

@@ -26,6 +26,7 @@ from policy_conformance.adapters import (
 
 from .baseline import Baseline, load_baseline, stale_entries
 from .boundary import CheckedEngine
+from .carried import header_lines
 from .collection import pack_of, select, template_of
 from .engine import engine_header, open_engine, resolve_adapter
 from .errors import KitError
@@ -145,6 +146,8 @@ class EngineSession:
             reporter.write_line(engine_header(self.results.adapter, self.results.engine))
             for pack_id, why in self.results.not_checked.items():
                 reporter.write_line(f"not checked: {pack_id}: {why}")
+            for line in header_lines(self.adapter, self.results.engine):
+                reporter.write_line(line)
 
     def _check_declared_packs(self, session: pytest.Session) -> None:
         """Leave out the scenarios of packs the engine does not implement, and say why."""
@@ -178,6 +181,9 @@ class EngineSession:
             connect_timeout=self._option("connect-timeout"),
             ca_bundle=self._option("ca-bundle"),
             token_env=self._option("token-env"),
+            extra={"crd_version": self._option("crd-version")}
+            if self._option("crd-version")
+            else {},
         )
 
     def _interrupt_on_sigterm(self) -> None:

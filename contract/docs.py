@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from policy_conformance.contract.fhir_outcomes import OUTCOMES
 from policy_conformance.paths import KIT_ROOT
 
 from . import FACTS_FILE, SCHEMA_DIR, SchemaName, pack_facts, schema, violations
@@ -22,26 +23,8 @@ README = SCHEMA_DIR / "README.md"
 #: How each outcome reads in the two standard vocabularies a payer's systems speak.
 #: Keys must equal the decision schema's outcome enum (a test checks this).
 STANDARD_VOCABULARIES: dict[str, tuple[str, str, str]] = {
-    "covered": (
-        "medically-necessary",
-        "`covered` (with `pa-needed` as the payer's prior-auth rules say)",
-        "A1 certified in total",
-    ),
-    "not-covered": (
-        "not-medically-necessary or investigational",
-        "`not-covered` (no `pa-needed`)",
-        "A3 not certified",
-    ),
-    "pended": (
-        "none",
-        "`conditional` with `doc-needed` = `clinical` (STU 2.2: `indeterminate`; see below)",
-        "A4 pended",
-    ),
-    "not-applicable": (
-        "none",
-        "no coverage-information from this policy: it does not govern the request",
-        "no review action from this policy",
-    ),
+    outcome: (wire.determination, wire.crd, f"{wire.pas_action} {wire.pas_words}")
+    for outcome, wire in OUTCOMES.items()
 }
 
 
@@ -95,7 +78,8 @@ def field_table(name: SchemaName) -> str:
 
 def vocabulary_table() -> str:
     lines = [
-        "| outcome | determination | Da Vinci CRD coverage-information `covered` | X12 278 HCR01 |",
+        "| outcome | determination | Da Vinci CRD coverage-information "
+        "| PAS review action (X12 278 HCR01) |",
         "| --- | --- | --- | --- |",
     ]
     for outcome, (determination, crd, x12) in STANDARD_VOCABULARIES.items():

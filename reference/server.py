@@ -34,6 +34,7 @@ from starlette.types import ASGIApp
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from . import decide, metadata
+from .fhir_faces import fhir_routes
 
 __all__ = [
     "BASE_PATH",
@@ -175,6 +176,7 @@ app = Starlette(
     routes=[
         Route(f"{BASE_PATH}/metadata", _metadata, methods=["GET"]),
         Route(f"{BASE_PATH}/decisions", _decisions, methods=["POST"]),
+        *fhir_routes(_bounded_body),
     ],
     exception_handlers={HTTPException: _http_error},
 )

@@ -20,6 +20,7 @@ import pytest
 from pytest_bdd import parsers, then, when
 
 from policy_conformance.boundary import CheckedEngine
+from policy_conformance.carried import not_gradable
 from policy_conformance.corpus import EXPECTED, SENT
 from policy_conformance.grading import (
     graded,
@@ -46,6 +47,8 @@ def expect(
 ) -> None:
     """Grade one field of the answer, and note the expectation for ``conformance export``."""
     request.node.stash.setdefault(EXPECTED, {})[field] = expected
+    if not_gradable(request, field, expected, body):
+        return
     wrong = mismatch(field, expected, kind, body)
     if wrong is not None:
         fail(wrong.what, wrong.expected, wrong.actual, body)
@@ -73,7 +76,11 @@ def check_held_to_its_case(
     policy or version than its case's, or does not echo the case id.
     """
     policy = pack_named(pack.policy_of_requests)
-    broken = held_to_its_case(case, decision, {"id": policy.id, "version": policy.version})
+    named = {"id": policy.id, "version": policy.version}
+    if not_gradable(request, "policy", named, decision):
+        named = decision["policy"]  # the interface cannot say it: held to what was said
+    not_gradable(request, "case_id", case["case_id"], decision)  # noted when not carried
+    broken = held_to_its_case(case, decision, named)
     if broken is not None:
         clause, wrong = broken
         # The plugin counts a scenario against every clause it is marked with.
