@@ -27,6 +27,7 @@ __all__ = [
     "exit_code",
     "harm_counts",
     "harm_sentence",
+    "harm_words",
     "now",
     "tally",
 ]
