@@ -391,3 +391,18 @@ def test_the_page_and_junit_count_harm(always_covered: dict[str, Path]) -> None:
     assert harms.count("wrong-approval") == harm[WRONG_APPROVAL]
     out = always_covered["out"].read_text()
     assert f"failed scenarios by harm: {harm[WRONG_APPROVAL]} wrong approvals" in out
+
+
+@pytest.mark.slow
+def test_a_replayed_corpus_grades_every_answer_as_the_run_does(tmp_path: Path) -> None:
+    exported = conformance("export", "--out", str(tmp_path))
+    assert exported.code == 0, exported.err
+    corpora = sorted(str(p) for p in tmp_path.glob("*.corpus.json"))
+    entries = sum(len(json.loads(Path(c).read_text())["scenarios"]) for c in corpora)
+    run = conformance("replay", *corpora, "--adapter", "python:tests.engines.graded:stale_cache")
+    assert run.code == 1, run.err
+    outcomes = [
+        line.split()[0] for line in run.out.splitlines() if line[:6] in ("FAILED", "PASSED")
+    ]
+    assert outcomes == ["FAILED"] * entries
+    assert f"scenarios: 0 passed, {entries} failed, 0 errored" in run.out
