@@ -143,7 +143,7 @@ REPEATABLE: Final = "CON-DETERMINISTIC"
 def _breaches(
     case: JSONObject, decision: JSONObject, policy: dict[str, str | None] | None, answer: int
 ) -> list[Mismatch]:
-    checks = [("CON-ECHO-ID", "case_id", case["case_id"])]
+    checks: list[tuple[str, str, Any]] = [("CON-ECHO-ID", "case_id", case.get("case_id"))]
     if policy is not None:
         checks.insert(0, ("CON-POLICY", "policy", policy))
     found = []

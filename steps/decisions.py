@@ -180,8 +180,8 @@ def check_repeatable(request: pytest.FixtureRequest, decisions: list[Decision]) 
     """Fail CON-DETERMINISTIC, for this scenario, when the decisions differ in a graded field."""
     grade = grade_of(request)
     found = []
-    for again in decisions[1:]:
-        found += repeat_breaches(decisions[0], again, _number(grade, again))
+    for later in decisions[1:]:
+        found += repeat_breaches(decisions[0], later, _number(grade, later))
     note(request, found)
 
 
