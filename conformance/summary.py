@@ -113,8 +113,8 @@ def render_summary(report: Report) -> str:
             lines.append(f"- {pack['title']}: {verdict}")
     totals = report["totals"]
     checked = {p.get("id") for p in report.get("packs", []) if p.get("checked", True)}
-    clauses = [c for c in report["clauses"] if c.get("verdict") != "not checked"]
-    left_out = len(report["clauses"]) - len(clauses)
+    shown = [c for c in report["clauses"] if c.get("verdict") != "not checked"]
+    left_out = len(report["clauses"]) - len(shown)
     lines += [
         f"- Engine: {_engine(report)}, reached through `{report['adapter']}`",
         f"- Kit {_kit(report)}, contract {report['contract_version']}, "
@@ -133,7 +133,7 @@ def render_summary(report: Report) -> str:
         "| harm |",
         "| --- | --- | --- | ---: | ---: | ---: | --- | --- |",
     ]
-    for clause in clauses:
+    for clause in shown:
         lines.append(
             f"| `{clause['id']}` | {_cell(clause['section'])} | {_cell(clause['paraphrase'])} "
             f"| {clause['passed']} | {clause['failed']} | {clause['errored']} "

@@ -51,7 +51,8 @@ _LAST_STEP = pytest.StashKey[bool]()
 
 def grade_of(request: pytest.FixtureRequest) -> Grade:
     """The scenario's answers and mismatches so far."""
-    return request.node.stash.setdefault(GRADE, Grade())
+    grade: Grade = request.node.stash.setdefault(GRADE, Grade())
+    return grade
 
 
 def note(request: pytest.FixtureRequest, found: Iterable[Mismatch]) -> None:
