@@ -406,3 +406,19 @@ def test_a_replayed_corpus_grades_every_answer_as_the_run_does(tmp_path: Path) -
     ]
     assert outcomes == ["FAILED"] * entries
     assert f"scenarios: 0 passed, {entries} failed, 0 errored" in run.out
+
+
+@pytest.mark.slow
+def test_an_engine_that_covers_nothing_makes_wrong_denials_and_wrong_pends_only(
+    tmp_path: Path,
+) -> None:
+    run = conformance(
+        "run", "--adapter", "python:tests.engines.graded:never_covered", report=tmp_path / "r.json"
+    )
+    assert run.code == 1, run.err
+    assert run.report is not None
+    _valid(run.report)
+    harm = run.report["totals"]["harm"]
+    assert harm[WRONG_DENIAL] > 0 and harm[WRONG_PEND] > 0, harm
+    assert harm[WRONG_APPROVAL] == harm[WRONG_RATIONALE] == harm[CONTRACT_BREACH] == 0, harm
+    assert sum(harm.values()) == run.report["totals"]["failed"]

@@ -4,8 +4,9 @@ reference does but for one habit, and declares every policy the reference implem
 ``stale_cache`` remembers its answers by the case's facts and answers a case it has seen, sent
 again under another case id, with the answer it gave first (its case id included).
 ``always_covered`` covers every well-formed case, citing the clause of each pack's first
-indication. ``wrong_everywhere`` gets the outcome, the determination and the clauses wrong at once
-on every case the reference does not cover.
+indication; ``never_covered`` pends what the reference covers and denies what it pends.
+``wrong_everywhere`` gets the outcome, the determination and the clauses wrong at once on every
+case the reference does not cover.
 """
 
 from __future__ import annotations
@@ -16,7 +17,14 @@ from typing import Any, Final
 
 from policy_conformance.reference import engine as reference
 
-__all__ = ["StaleCache", "always_covered", "metadata", "stale_cache", "wrong_everywhere"]
+__all__ = [
+    "StaleCache",
+    "always_covered",
+    "metadata",
+    "never_covered",
+    "stale_cache",
+    "wrong_everywhere",
+]
 
 #: The clause each policy's decisions cite when this module covers a case.
 FIRST_INDICATION: Final = {
@@ -79,4 +87,25 @@ def wrong_everywhere(case: Any) -> dict[str, Any]:
         "outcome": "covered",
         "determination": "medically-necessary",
         "clauses": sorted({*FIRST_INDICATION.values()} - {"QC-PH-NEG-RR"}),
+    }
+
+
+def never_covered(case: Any) -> dict[str, Any]:
+    """Pends for the disease status what the reference covers; denies what it pends."""
+    answer = reference.decide(case)
+    if "errors" in answer or answer["outcome"] not in ("covered", "pended"):
+        return answer
+    shared = {"case_id": answer["case_id"], "policy": answer["policy"]}
+    if answer["outcome"] == "covered":
+        records = {"inotuzumab_besponsa": "INO-RECORDS", "blincyto_bcbsnd": "BND-RECORDS"}
+        clause = records.get(answer["policy"]["id"], "QC-PRIOR-AUTH")
+        return shared | {
+            "outcome": "pended",
+            "clauses": [clause],
+            "missing_facts": ["disease-status"],
+        }
+    return shared | {
+        "outcome": "not-covered",
+        "determination": "investigational",
+        "clauses": answer["clauses"],
     }
