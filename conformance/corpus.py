@@ -26,14 +26,14 @@ import pytest
 from . import __version__, paths
 from .errors import KitError
 from .grading import (
-    ALWAYS_CHECKED,
     EXPECTED_FIELDS,
-    graded,
-    held_to_its_case,
+    Answer,
+    Grade,
+    answers_breaches,
+    harm_class,
     mismatch,
     reordered,
     repeat_case_id,
-    worded,
 )
 from .outputs import strict_json, write_text
 from .results import EXIT_USAGE
@@ -185,58 +185,39 @@ def load_corpus(path: Path) -> dict[str, Any]:
     return loaded
 
 
-#: The clause a decided case answered differently the second or third time counts against, as
-#: the When step counts it.
-REPEATABLE: Final = "CON-DETERMINISTIC"
+def _grade(engine: Any, entry: dict[str, Any], policy: dict[str, str | None]) -> Grade:
+    """Every way the engine's answers miss the entry, found as the steps find them.
 
-
-def _grade(engine: Any, entry: dict[str, Any], policy: dict[str, str | None]) -> str:
-    """The first way the engine's answers miss the entry, as the steps word it; empty if none.
-
-    ``policy`` is the policy and version a decision of the entry's case must name.
+    ``policy`` is the policy and version a decision of the entry's case must name. As the steps
+    do, the case is sent once more as it is and once reordered under another case id, and every
+    answer is graded.
     """
     case = copy.deepcopy(entry["case"])
-    reply = engine.send(case, malformed=entry["send"] == "malformed")
-    answers = [reply]
-    if entry["send"] == "decide":
-        # As the When step does: once more as it is, once reordered under another case id.
-        again = reordered(case)
+    again = reordered(case)
+    if isinstance(case.get("case_id"), str):
         again["case_id"] = repeat_case_id(case["case_id"])
-        answers += [engine.send(copy.deepcopy(case)), engine.send(again)]
-        for answer in answers:
-            if not answer.is_decision:
-                return f"contract violation: rejected a well-formed case {case['case_id']!r}"
-        first = graded(reply.body)
-        for answer in answers[1:]:
-            if graded(answer.body) != first:
-                return _worded(
-                    f"{REPEATABLE}: the same case decided again",
-                    first,
-                    graded(answer.body),
-                    answer.body,
-                )
-        broken = held_to_its_case(case, reply.body, policy)
-        if broken is not None:
-            _, held = broken
-            return _worded(held.what, held.expected, held.actual, reply.body)
+    grade = Grade()
+    for sending in (case, copy.deepcopy(case), again):
+        reply = engine.send(sending, malformed=entry["send"] == "malformed")
+        if entry["send"] == "decide" and not reply.is_decision:
+            from .boundary import ContractViolation
+
+            raise ContractViolation(f"rejected a well-formed case {case.get('case_id')!r}")
+        grade.answers.append(Answer(sending, reply.kind, reply.body))
+    grade.mismatches += answers_breaches(
+        grade.answers, policy if entry["send"] == "decide" else None
+    )
+    first = grade.answers[0]
     for name, expected in entry["expect"].items():
-        wrong = mismatch(name, expected, reply.kind, reply.body)
+        wrong = mismatch(name, expected, first.kind, first.body)
         if wrong is not None:
-            return _worded(wrong.what, wrong.expected, wrong.actual, reply.body)
-    return ""
+            grade.mismatches.append(wrong)
+    return grade
 
 
-def _contract_clause_broken(message: str) -> list[str]:
-    """The contract clause a failure of any scenario names (repeatability, policy, echo)."""
-    return [
-        clause
-        for clause in (REPEATABLE, *ALWAYS_CHECKED)
-        if message.startswith(f"wrong decision: {clause}:")
-    ]
-
-
-def _worded(what: str, expected: object, actual: object, body: dict[str, Any]) -> str:
-    return "wrong decision: " + worded(what, expected, actual, body)
+def _worded(grade: Grade) -> str:
+    """The failure as the steps word it; empty when nothing was wrong."""
+    return "wrong decision: " + grade.message() if grade.mismatches else ""
 
 
 def replay_corpus(files: Sequence[Path], spec: str, timeout: float, connect: float) -> int:
@@ -288,11 +269,24 @@ def replay_corpus(files: Sequence[Path], spec: str, timeout: float, connect: flo
             policy = {"id": source.id, "version": source.version}
             for entry in document["scenarios"]:
                 outcome: Outcome
+                harm = None
+                broke: list[str] = []
                 try:
-                    message = _grade(engine, entry, policy)
+                    grade = _grade(engine, entry, policy)
+                    message = _worded(grade)
                     outcome = "failed" if message else "passed"
+                    broke = sorted({m.clause for m in grade.mismatches if m.clause})
+                    shown = grade.shown
+                    if message and shown is not None:
+                        harm = harm_class(
+                            entry["expect"],
+                            shown.kind,
+                            shown.body,
+                            contract_broken=grade.contract_broken,
+                        )
                 except AssertionError as exc:
                     message, outcome = describe(exc), "failed"
+                    harm = harm_class(entry["expect"], None, None, contract_broken=True)
                 except Exception as exc:
                     if not is_engine_fault(exc):
                         raise
@@ -306,10 +300,11 @@ def replay_corpus(files: Sequence[Path], spec: str, timeout: float, connect: flo
                         pack=entry["pack"],
                         clause=entry["clauses"][0] if entry["clauses"] else "",
                         # As the steps mark a scenario with the contract clause it breaks.
-                        clauses=sorted({*entry["clauses"], *_contract_clause_broken(message)}),
+                        clauses=sorted({*entry["clauses"], *broke}),
                         readings=entry["readings"],
                         polarity=entry["polarity"],
                         outcome=outcome,
+                        harm=harm,
                         message=message,
                     )
                 )

@@ -6,7 +6,9 @@ is one outside the call. After pytest has written the file, the kit gives each s
 case the classname ``pack.clause`` and the scenario's title, turns the ``<failure>`` of an
 errored scenario into an ``<error>`` (with the suite's counts to match), and relies on the
 properties ``conformance.id``, ``conformance.outcome`` and ``conformance.clauses`` that it
-recorded on each item (see :func:`junit_properties`) to tell which test case is which.
+recorded on each item (see :func:`junit_properties`) to tell which test case is which. A failed
+scenario's test case also carries ``conformance.harm``, its harm class, and each suite carries the
+counts of failed scenarios by harm class in all, per pack and per clause (:func:`harm_properties`).
 """
 
 from __future__ import annotations
@@ -19,11 +21,18 @@ from typing import Any
 import pytest
 
 from .errors import KitError
+from .grading import HARM_CLASSES
 from .options import OUTPUTS, PREFIX
 from .outputs import write_text
-from .results import RunResults, ScenarioResult
+from .results import RunResults, ScenarioResult, harm_counts
 
-__all__ = ["check_parallel", "junit_properties", "output_paths", "rewrite_junit"]
+__all__ = [
+    "check_parallel",
+    "harm_properties",
+    "junit_properties",
+    "output_paths",
+    "rewrite_junit",
+]
 
 
 def junit_properties(result: ScenarioResult) -> list[tuple[str, str]]:
@@ -32,7 +41,42 @@ def junit_properties(result: ScenarioResult) -> list[tuple[str, str]]:
         ("conformance.id", result.id),
         ("conformance.outcome", result.outcome),
         ("conformance.clauses", " ".join(result.clauses)),
+        *([("conformance.harm", result.harm)] if result.harm else []),
     ]
+
+
+def harm_properties(results: RunResults) -> list[tuple[str, str]]:
+    """The suite's counts of failed scenarios by harm class: in all, then per pack and per clause
+    that any scenario ran, each as ``wrong-approval=N wrong-denial=N ...``."""
+
+    def counted(scenarios: list[ScenarioResult]) -> str:
+        counts = harm_counts(scenarios)
+        return " ".join(f"{name}={counts[name]}" for name in HARM_CLASSES)
+
+    everything = results.scenarios
+    packs = sorted({s.pack for s in everything})
+    clauses = sorted({c for s in everything for c in s.clauses})
+    return [
+        ("conformance.harm", counted(everything)),
+        *(
+            (f"conformance.harm.pack.{p}", counted([s for s in everything if s.pack == p]))
+            for p in packs
+        ),
+        *(
+            (f"conformance.harm.clause.{c}", counted([s for s in everything if c in s.clauses]))
+            for c in clauses
+        ),
+    ]
+
+
+def _add_suite_properties(suite: ElementTree.Element, properties: list[tuple[str, str]]) -> None:
+    # A suite's <properties> comes before its test cases.
+    holder = suite.find("properties")
+    if holder is None:
+        holder = ElementTree.Element("properties")
+        suite.insert(0, holder)
+    for name, value in properties:
+        ElementTree.SubElement(holder, "property", {"name": name, "value": value})
 
 
 def output_paths(config: pytest.Config) -> list[tuple[str, Path | None]]:
@@ -87,6 +131,7 @@ def rewrite_junit(path: Path, results: RunResults) -> None:
         return
     root = tree.getroot()
     for suite in root.iter("testsuite"):
+        _add_suite_properties(suite, harm_properties(results))
         moved = 0
         for case in suite.iter("testcase"):
             properties = {

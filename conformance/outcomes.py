@@ -7,7 +7,7 @@ without the traceback through pytest-bdd and the kit, which says nothing about t
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Final
 
 import pytest
 
@@ -26,10 +26,13 @@ from .collection import (
     scenario_name,
     steps_run,
 )
+from .corpus import EXPECTED
 from .errors import KitError
+from .grading import Grade, Mismatch, harm_class, in_order
 from .results import Outcome, ScenarioResult
 
 __all__ = [
+    "GRADE",
     "POLARITIES",
     "describe",
     "identify",
@@ -40,6 +43,9 @@ __all__ = [
 ]
 
 POLARITIES = ("applies", "near-miss")
+
+#: A scenario's answers and every mismatch found in them, kept by the steps as they grade.
+GRADE: Final = pytest.StashKey[Grade]()
 
 
 def kind(error: BaseException) -> str:
@@ -66,9 +72,11 @@ def describe(error: BaseException) -> str:
 
 def plain_failure(item: pytest.Item, template: Any, error: BaseException) -> str:
     where = f"{feature_of(template)}:{template.line_number}"
+    readings = sorted({m.args[0] for m in item.iter_markers("reading")})
+    confirms = f"Confirms reading: {', '.join(readings)}\n" if readings else ""
     return (
         f"Scenario: {scenario_name(item, template)} ({where})\n"
-        f"Clause: {', '.join(clauses_of(item))}\n{describe(error)}"
+        f"Clause: {', '.join(clauses_of(item))}\n{confirms}{describe(error)}"
     )
 
 
@@ -122,9 +130,31 @@ def scenario_result(
     elif outcome in ("failed", "errored"):
         message = describe(error) if error is not None else str(report.longrepr)
     identifier, expected = identity
-    case, case_cut = bounded(engine.last_case if engine is not None else None)
-    answer = engine.last_answer if engine is not None else None
-    decision, decision_cut = bounded(answer.body if answer is not None else None)
+    grade = item.stash.get(GRADE, None) or Grade()
+    # The answer graded: the first with a mismatch, or the one the engine broke the contract or
+    # crashed on (the last sent, which the steps never got to keep).
+    broke_off = error is not None and not grade.mismatches
+    shown = grade.shown
+    number: int | None = None
+    sent: dict[str, Any] | None
+    kind_of_reply: str | None
+    body: dict[str, Any] | None
+    if shown is not None and not broke_off:
+        sent, kind_of_reply, body = shown.case, shown.kind, shown.body
+        number = grade.answers.index(shown) + 1
+    else:
+        sent = engine.last_case if engine is not None else None
+        answer = engine.last_answer if engine is not None else None
+        kind_of_reply, body = (answer.kind, answer.body) if answer is not None else (None, None)
+        kept = bool(grade.answers) and answer is not None and grade.answers[-1].body is answer.body
+        number = len(grade.answers) + (0 if kept else 1) if sent is not None else None
+    case, case_cut = bounded(sent)
+    decision, decision_cut = bounded(body)
+    harm = None
+    if outcome == "failed":
+        broken = grade.contract_broken or isinstance(error, ContractViolation)
+        expected_fields = item.stash.get(EXPECTED, {})
+        harm = harm_class(expected_fields, kind_of_reply, body, contract_broken=broken)
     clauses = clauses_of(item)
     return ScenarioResult(
         id=identifier,
@@ -141,10 +171,32 @@ def scenario_result(
         expectations=expected,
         case=case,
         decision=decision,
-        reply=answer.kind if answer is not None else None,
+        reply=kind_of_reply,
+        answer=number,
+        answers=max(len(grade.answers), number or 0),
+        harm=harm,
+        mismatches=[_mismatch_entry(m) for m in in_order(grade.mismatches)]
+        if outcome == "failed"
+        else [],
         truncated=[name for name, cut in (("case", case_cut), ("decision", decision_cut)) if cut],
         message=shorten(message, MAX_DETAIL_CHARS),
         detail=detail,
         duration=round(report.duration, 6),
         not_gradable=not_gradable,
     )
+
+
+#: The most of an expected or an answered value a mismatch entry keeps, as text.
+MAX_VALUE_CHARS = 2 * 1024
+
+
+def _mismatch_entry(found: Mismatch) -> dict[str, Any]:
+    """A mismatch as the report keeps it: the values as the failure message words them."""
+    return {
+        "field": found.field,
+        "what": found.what,
+        "expected": shorten(repr(found.expected), MAX_VALUE_CHARS),
+        "actual": shorten(repr(found.actual), MAX_VALUE_CHARS),
+        "clause": found.clause,
+        "answer": found.answer,
+    }

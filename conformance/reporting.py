@@ -29,7 +29,7 @@ from .outputs import partial_path, strict_json, write_text
 from .packs import Pack
 from .pages import render_run_report
 from .provenance import kit_identity, pack_hashes
-from .results import Report, RunResults, State, clause_table
+from .results import Report, RunResults, State, clause_table, harm_counts, harm_words
 from .summary import render_summary
 
 __all__ = ["ReportFiles", "print_clause_table", "settle_baseline"]
@@ -57,6 +57,10 @@ def print_clause_table(
         f"{results.count(o)} {o}" for o in ("passed", "failed", "errored", "skipped")
     )
     terminal.write_line(f"scenarios: {totals}")
+    if results.count("failed"):
+        terminal.write_line(
+            f"failed scenarios by harm: {harm_words(harm_counts(results.scenarios))}"
+        )
     if baseline is None:
         return
     known = sum(s.known for s in results.scenarios)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Final, Literal
 
+from .grading import HARM_CLASSES, HARM_WORDS
 from .packs import Pack
 
 __all__ = [
@@ -24,6 +25,9 @@ __all__ = [
     "Tally",
     "clause_table",
     "exit_code",
+    "harm_counts",
+    "harm_sentence",
+    "harm_words",
     "now",
     "tally",
 ]
@@ -33,7 +37,7 @@ Report = dict[str, Any]
 Outcome = Literal["passed", "failed", "errored", "skipped"]
 
 #: The version of the report's format (``conformance/report.schema.json``).
-REPORT_FORMAT = 2
+REPORT_FORMAT = 3
 
 #: Where a report stands: finished on its own, stopped by a signal, or still being written.
 State = Literal["complete", "interrupted", "running"]
@@ -75,10 +79,19 @@ class ScenarioResult:
     outcome: Outcome
     #: The text of the scenario's Then steps, as run.
     expectations: list[str] = field(default_factory=list)
-    #: The last case sent and the reply received (bounded, see :mod:`.exchange`).
+    #: The case and the reply graded (bounded): the answer a failure was found in, else the
+    #: first; the last one sent when the engine broke off.
     case: dict[str, Any] | None = None
     decision: dict[str, Any] | None = None
     reply: str | None = None
+    #: Which of the scenario's answers ``case`` and ``decision`` are (from 1), and how many the
+    #: scenario had.
+    answer: int | None = None
+    answers: int = 0
+    #: A failed scenario's harm class (:data:`.grading.HARM_CLASSES`); None unless failed.
+    harm: str | None = None
+    #: Every field a failed scenario's answers got wrong, in the order they were found.
+    mismatches: list[dict[str, Any]] = field(default_factory=list)
     truncated: list[str] = field(default_factory=list)
     message: str = ""
     #: The engine's own output or traceback, bounded; kept out of the Markdown summary.
@@ -111,6 +124,8 @@ class ClauseVerdict:
     known: int = 0
     #: The clause's pack was not checked in this run (see :attr:`RunResults.not_checked`).
     unchecked: bool = False
+    #: Its failed scenarios by harm class.
+    harm: dict[str, int] = field(default_factory=lambda: dict.fromkeys(HARM_CLASSES, 0))
 
     @property
     def verdict(self) -> str:
@@ -132,6 +147,8 @@ class PackVerdict:
     pack: Pack
     clauses: list[ClauseVerdict]
     why_not: str | None = None
+    #: The pack's failed scenarios by harm class.
+    harm: dict[str, int] = field(default_factory=lambda: dict.fromkeys(HARM_CLASSES, 0))
 
     @property
     def verdict(self) -> str:
@@ -150,7 +167,8 @@ class PackVerdict:
         if self.why_not is not None:
             return f"{head}: not checked: {self.why_not}"
         ran = [c for c in self.clauses if c.verdict != "not run"]
-        return f"{head}: {self.verdict} ({len(ran)} of {len(self.clauses)} clauses run)"
+        line = f"{head}: {self.verdict} ({len(ran)} of {len(self.clauses)} clauses run)"
+        return line + (f"; {harm_words(self.harm)}" if any(self.harm.values()) else "")
 
 
 @dataclass
@@ -189,6 +207,8 @@ class RunResults:
                 if verdict is not None:
                     setattr(verdict, scenario.outcome, getattr(verdict, scenario.outcome) + 1)
                     verdict.known += scenario.known
+                    if scenario.harm in verdict.harm:
+                        verdict.harm[scenario.harm] += 1
         return list(table.values())
 
     def pack_verdicts(self, packs: Iterable[Pack]) -> list[PackVerdict]:
@@ -198,7 +218,12 @@ class RunResults:
         for verdict in self.verdicts(packs):
             by_pack.setdefault(verdict.pack, []).append(verdict)
         return [
-            PackVerdict(pack, by_pack.get(pack.id, []), self.not_checked.get(pack.id))
+            PackVerdict(
+                pack,
+                by_pack.get(pack.id, []),
+                self.not_checked.get(pack.id),
+                harm_counts(s for s in self.scenarios if s.pack == pack.id),
+            )
             for pack in packs
         ]
 
@@ -229,6 +254,7 @@ class RunResults:
                     "sha256": pack_hashes[v.pack.id],
                     "checked": v.why_not is None,
                     "verdict": v.verdict,
+                    "harm": v.harm,
                 }
                 | ({"why_not_checked": v.why_not} if v.why_not is not None else {})
                 for v in self.pack_verdicts(packs)
@@ -250,7 +276,7 @@ class RunResults:
             and bool(ran)
             and all(v.verdict == "conformant" for v in ran),
             "totals": {o: self.count(o) for o in ("passed", "failed", "errored", "skipped")}
-            | {"known": sum(s.known for s in self.scenarios)},
+            | {"known": sum(s.known for s in self.scenarios), "harm": harm_counts(self.scenarios)},
             "baseline": {
                 "used": self.baseline_used,
                 "fixed": self.fixed,
@@ -274,21 +300,54 @@ class Tally:
     ran: list[Report]
     bad: list[Report]
     unchecked: list[str]
+    #: The report's failed scenarios by harm class (empty for a report of an older format).
+    harm: dict[str, int] = field(default_factory=dict)
 
     @property
     def not_checked(self) -> str:
         """The sentence that ends a headline when some pack was not checked."""
         return f" Not checked: {', '.join(self.unchecked)}." if self.unchecked else ""
 
+    @property
+    def harmed(self) -> str:
+        """The sentence that says how many failed scenarios fall in each harm class."""
+        return f" {harm_sentence(self.harm)}" if any(self.harm.values()) else ""
+
 
 def tally(report: Report) -> Tally:
     """The clauses a report judged and those it found not conformant, and its unchecked packs."""
     ran = [c for c in report.get("clauses", []) if c.get("verdict") not in NO_VERDICT]
+    harm = (report.get("totals") or {}).get("harm")
     return Tally(
         ran,
         [c for c in ran if c.get("verdict") != "conformant"],
         [str(p.get("id")) for p in report.get("packs", []) if p.get("checked") is False],
+        {k: int(v) for k, v in harm.items()} if isinstance(harm, dict) else {},
     )
+
+
+def harm_counts(scenarios: Iterable[ScenarioResult]) -> dict[str, int]:
+    """Failed scenarios by harm class, every class named (known failures included)."""
+    counts = dict.fromkeys(HARM_CLASSES, 0)
+    for scenario in scenarios:
+        if scenario.outcome == "failed" and scenario.harm in counts:
+            counts[scenario.harm] += 1
+    return counts
+
+
+def harm_words(counts: dict[str, int]) -> str:
+    """Harm counts in words, every class named: ``2 wrong approvals, 0 wrong denials, ...``."""
+    words = []
+    for harm in HARM_CLASSES:
+        n = int(counts.get(harm, 0))
+        one, many = HARM_WORDS[harm]
+        words.append(f"{n} {one if n == 1 else many}")
+    return ", ".join(words)
+
+
+def harm_sentence(counts: dict[str, int]) -> str:
+    """How many failed scenarios fall in each harm class, as a headline says it."""
+    return f"Failed scenarios by harm: {harm_words(counts)}."
 
 
 def _clause_entry(verdict: ClauseVerdict) -> dict[str, Any]:

@@ -11,9 +11,9 @@ from pytest_bdd import given, parsers, then, when
 from policy_conformance import contract
 from policy_conformance.boundary import CheckedEngine, Reply
 from policy_conformance.errors import KitError
-from policy_conformance.packs import clause_index, load_packs
+from policy_conformance.packs import Pack, clause_index, load_packs
 
-from .decisions import check_repeatable, expect, fail, sent
+from .decisions import again, check_repeatable, decide_all, expect, fail, send_all, sent
 
 Case = dict[str, Any]
 Decision = dict[str, Any]
@@ -67,28 +67,32 @@ def _(case: Case, defect: str) -> None:
 @when("the engine is sent the malformed request", target_fixture="reply")
 def _(engine: CheckedEngine, case: Case, request: pytest.FixtureRequest) -> Reply:
     sent(request, "malformed", case)
-    return engine.send(case, malformed=True)
+    return send_all(request, engine, [case, *again(case)], malformed=True)
 
 
 @when("the engine is sent the request", target_fixture="reply")
 def _(engine: CheckedEngine, case: Case, request: pytest.FixtureRequest) -> Reply:
     sent(request, "send", case)
-    return engine.send(case)
+    return send_all(request, engine, [case, *again(case)], malformed=False)
 
 
 @when("the engine decides the request five times", target_fixture="decisions")
-def _(engine: CheckedEngine, case: Case) -> list[Decision]:
-    return [engine.decide(case) for _ in range(5)]
+def _(
+    engine: CheckedEngine, case: Case, pack: Pack, request: pytest.FixtureRequest
+) -> list[Decision]:
+    return decide_all(request, engine, pack, [case] * 5 + again(case)[1:])[:5]
 
 
 @when(
     parsers.parse('the engine decides the request, then the same request with case id "{other}"'),
     target_fixture="decisions",
 )
-def _(engine: CheckedEngine, case: Case, other: str) -> list[Decision]:
+def _(
+    engine: CheckedEngine, case: Case, other: str, pack: Pack, request: pytest.FixtureRequest
+) -> list[Decision]:
     second = json.loads(json.dumps(case))
     second["case_id"] = other
-    return [engine.decide(case), engine.decide(second)]
+    return decide_all(request, engine, pack, [case, second])
 
 
 @then("the decision echoes the request's case id")
@@ -97,11 +101,13 @@ def _(decision: Decision, case: Case, request: pytest.FixtureRequest) -> None:
 
 
 @then(parsers.parse('the decisions echo "{first}" and "{second}" in turn'))
-def _(decisions: list[Decision], case: Case, first: str, second: str) -> None:
+def _(
+    decisions: list[Decision], case: Case, first: str, second: str, request: pytest.FixtureRequest
+) -> None:
     expected = [case["case_id"] if first == "the request's case id" else first, second]
     for want, decision in zip(expected, decisions, strict=True):
         if decision["case_id"] != want:
-            fail("case id", want, decision["case_id"], decision)
+            fail(request, "case id", want, decision["case_id"], decision, field="case_id")
 
 
 @then("the decision conforms to the contract")
@@ -110,7 +116,7 @@ def _(decision: Decision, request: pytest.FixtureRequest) -> None:
     expect(request, "reply", "decision", "decision", decision)
     problems = contract.violations("decision", decision)
     if problems:
-        fail("contract violations", [], [str(p) for p in problems], decision)
+        fail(request, "contract violations", [], [str(p) for p in problems], decision)
 
 
 @then(parsers.parse("the decision names policy {policy_id}, version {version}"))

@@ -262,3 +262,62 @@ def test_docs_render_a_pack_the_kit_has_never_seen(tmp_path: Path) -> None:
     page = (tmp_path / "docs" / "another_policy.html").read_text(encoding="utf-8")
     assert "<h1>Another</h1>" in page and 'id="clause-INO-RR-BALL"' in page
     assert 'href="another_policy.html"' in (tmp_path / "docs" / "index.html").read_text()
+
+
+def test_a_failure_shows_every_wrong_field_and_the_answer_it_was_graded_on() -> None:
+    forged = "outcome: expected 'covered', engine answered 'covered'"
+    mismatches = [
+        {
+            "field": "case_id",
+            "what": "CON-ECHO-ID: case id",
+            "expected": "'case-1.again'",
+            "actual": "'case-1'",
+            "clause": "CON-ECHO-ID",
+            "answer": 3,
+        },
+        {
+            "field": "outcome",
+            "what": "CON-DETERMINISTIC: outcome when decided again",
+            "expected": "'covered'",
+            "actual": "'not-covered'",
+            "clause": "CON-DETERMINISTIC",
+            "answer": 3,
+        },
+    ]
+    report = today_report(
+        case={"case_id": "case-1.again"},
+        decision={"case_id": "case-1", "outcome": "not-covered", "rationale": forged},
+        reply="decision",
+        answer=3,
+        answers=3,
+        harm="wrong-denial",
+        mismatches=mismatches,
+        message=(
+            "wrong decision: CON-ECHO-ID: case id: expected 'case-1.again', engine answered "
+            f"'case-1'\nanswer 3 of 3, to case 'case-1.again': {{\"rationale\": \"{forged}\"}}"
+        ),
+    )
+    report["totals"]["harm"] = {
+        "wrong-approval": 0,
+        "wrong-denial": 1,
+        "wrong-pend": 0,
+        "wrong-rationale": 0,
+        "contract-breach": 0,
+    }
+    report["packs"][0]["harm"] = report["totals"]["harm"]
+    source = render_run_report(report)
+    failure = source[source.index('id="problems"') : source.index('id="chart"')]
+    # Every wrong field, from the report's own record: the rationale's words make no row.
+    assert failure.count('<table class="mismatch">') == 1
+    rows = failure[failure.index('<table class="mismatch">') : failure.index("</table>")]
+    assert rows.count("<tr>") == 3
+    assert "CON-ECHO-ID: case id (answer 3 of 3)" in rows
+    assert "CON-DETERMINISTIC: outcome when decided again (answer 3 of 3)" in rows
+    # The answer shown is the one graded: the case as it was sent the third time.
+    assert "Case sent (answer 3 of 3)" in failure
+    assert "&quot;case-1.again&quot;" in failure
+    assert "Harm: <strong>wrong denial</strong>" in failure
+    headline = "Failed scenarios by harm: 0 wrong approvals, 1 wrong denial, 0 wrong pends"
+    assert headline in source
+    harm = source[source.index('id="harm"') : source.index('id="problems"')]
+    assert '<td class="n">1</td>' in harm and "Inotuzumab (Besponsa)" in harm

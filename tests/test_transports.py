@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from policy_conformance.grading import HARM_CLASSES
 from policy_conformance.reference import metadata
 from tests.kit import KIT_ROOT, Run, conformance
 
@@ -91,6 +92,7 @@ def _all_conformant(run: Run) -> None:
         "errored": 0,
         "skipped": 0,
         "known": 0,
+        "harm": dict.fromkeys(HARM_CLASSES, 0),
     }
 
 

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from ..grading import HARM_CLASSES, HARM_WORDS
 from ..results import tally
 from .gherkin import scenario_block
 from .shell import anchor, json_block, outcome_chart, page, status_badge, text
@@ -70,8 +71,44 @@ def _headline(report: Report) -> str:
         return f"Conformant on all {len(counted.ran)} clauses run." + counted.not_checked
     return (
         f"Not conformant on {len(counted.bad)} of {len(counted.ran)} clauses run."
+        + counted.harmed
         + counted.not_checked
     )
+
+
+def _harm(report: Report) -> list[str]:
+    """Failed scenarios by harm class: one row a checked pack, one a clause that failed, and all."""
+    totals = (report.get("totals") or {}).get("harm")
+    if not isinstance(totals, dict) or not any(totals.values()):
+        return []
+    head = "".join(f"<th>{text(HARM_WORDS[name][1])}</th>" for name in HARM_CLASSES)
+
+    def row(label: str, counts: Any) -> str:
+        counts = counts if isinstance(counts, dict) else {}
+        cells = "".join(f'<td class="n">{text(counts.get(n, 0))}</td>' for n in HARM_CLASSES)
+        return f"<tr><td>{label}</td>{cells}</tr>"
+
+    packs = [p for p in report.get("packs", []) if p.get("checked", True)]
+    failing = [c for c in report.get("clauses", []) if any((c.get("harm") or {}).values())]
+    rows = [row(text(p.get("title") or p.get("id")), p.get("harm")) for p in packs]
+    rows.append(row("<strong>all packs</strong>", totals))
+    rows += [
+        row(
+            f'<a href="#{anchor("clause", c.get("id", ""))}"><code>{text(c.get("id"))}</code></a>',
+            c.get("harm"),
+        )
+        for c in failing
+    ]
+    return [
+        '<h2 id="harm">Failed scenarios by harm</h2>',
+        "<p>A wrong approval covers what the policy does not; a wrong denial turns away what it "
+        "covers or would pend; a wrong pend holds what it decides; a wrong rationale only has the "
+        "right outcome for the wrong reasons; a contract breach is an answer the contract does "
+        "not allow.</p>",
+        f'<table class="harm"><tr><th>pack or clause</th>{head}</tr>',
+        *rows,
+        "</table>",
+    ]
 
 
 def _pack_verdict(pack: Report) -> str:
@@ -189,6 +226,19 @@ def _mismatches(message: str) -> list[tuple[str, str, str]]:
     return found
 
 
+def _answered(found: Report, scenario: Report) -> str:
+    """What a mismatch names, with the answer it was found in when there were several."""
+    what = str(found.get("what", found.get("field", "")))
+    answers, answer = int(scenario.get("answers") or 0), found.get("answer")
+    return f"{what} (answer {answer} of {answers})" if answer != 1 and answers > 1 else what
+
+
+def _answer_shown(scenario: Report) -> str:
+    """Which of the scenario's answers the page shows, when it sent more than one."""
+    answer, answers = scenario.get("answer"), int(scenario.get("answers") or 0)
+    return f" (answer {answer} of {answers})" if answer and answers > 1 else ""
+
+
 def _gherkin(scenario: Report) -> str:
     block = scenario_block(str(scenario.get("feature", "")), int(scenario.get("line") or 0))
     if block is None:
@@ -234,7 +284,12 @@ def _problem(index: int, scenario: Report) -> list[str]:
         if isinstance(expectations, list) and expectations
         else ""
     )
-    mismatches = _mismatches(message)
+    recorded = scenario.get("mismatches")
+    mismatches = (
+        [(_answered(m, scenario), str(m["expected"]), str(m["actual"])) for m in recorded]
+        if isinstance(recorded, list) and recorded
+        else _mismatches(message)
+    )
     table = ""
     if mismatches:
         table = (
@@ -251,6 +306,11 @@ def _problem(index: int, scenario: Report) -> list[str]:
         f'<section class="{classes}" id="{anchor("problem", index)}">',
         f"<h3>{status_badge(status)} {text(scenario.get('name'))}</h3>",
         _where(scenario),
+        *(
+            [f'<p class="harm">Harm: <strong>{text(HARM_WORDS[harm][0])}</strong></p>']
+            if (harm := scenario.get("harm")) in HARM_WORDS
+            else []
+        ),
         table,
         '<div class="pair">',
         '<div class="expected"><h4>Expected</h4>',
@@ -265,7 +325,7 @@ def _problem(index: int, scenario: Report) -> list[str]:
         reply = scenario.get("reply") or "decision"
         parts += [
             '<div class="pair">',
-            '<div class="case"><h4>Case sent</h4>',
+            f'<div class="case"><h4>Case sent{text(_answer_shown(scenario))}</h4>',
             json_block(scenario.get("case")),
             "</div>",
             f'<div class="decision"><h4>{text(str(reply).capitalize())} received</h4>',
@@ -376,6 +436,7 @@ def render_run_report(report: Report) -> str:
     scenarios = [s for s in report.get("scenarios", []) if isinstance(s, dict)]
     body = [
         *_header(report),
+        *_harm(report),
         *_problems(scenarios),
         *_clauses(report),
         *_readings(report, scenarios),
