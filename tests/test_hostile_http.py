@@ -207,3 +207,46 @@ def test_an_answer_nested_too_deep_is_refused_before_it_is_parsed(
     adapter = connect(metadata_then(nests_deeply))
     with pytest.raises(AnswerTooDeep, match="more than 64 deep"):
         adapter.decide(CASE)
+
+
+#: What an engine might make of the token short of echoing it whole: every one is still a leak.
+NEAR_COPIES = {
+    "lower case": TOKEN.lower(),
+    "upper case": TOKEN.upper(),
+    "less its last character": TOKEN[:-1],
+    "less its first character": TOKEN[1:],
+    "its first eight characters": TOKEN[:8],
+    "its last eight characters": TOKEN[-8:],
+    "swapped case, less its last two": TOKEN.swapcase()[:-2],
+}
+
+
+def echoes_near_copies(request: Request, conn: socket.socket, stop: threading.Event) -> None:
+    if request.path.endswith("/metadata"):
+        _respond(conn, 200, {"name": f"engine {TOKEN[:-1]}", "contract_version": "1.0"})
+        return
+    case_id = json.loads(request.body)["case_id"]
+    if case_id == "broken":
+        _respond(conn, 500, {"trace": [f"auth {copy} refused" for copy in NEAR_COPIES.values()]})
+        return
+    _respond(conn, 200, {**DECISION, "case_id": case_id, "echo": NEAR_COPIES})
+
+
+def test_near_copies_of_the_token_are_redacted_too(
+    connect: Callable[..., HttpAdapter], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_NAME, TOKEN)
+    adapter = connect(
+        metadata_then(echoes_near_copies),
+        AdapterOptions(timeout=5, connect_timeout=5, token_env=ENV_NAME),
+    )
+    decision: Any = adapter.decide(CASE)
+    with pytest.raises(EngineError) as caught:
+        adapter.decide({**CASE, "case_id": "broken"})
+    shown = json.dumps([decision, adapter.metadata()]) + str(caught.value) + caught.value.detail
+    for how, copy in NEAR_COPIES.items():
+        assert copy not in shown, how
+        assert copy.lower() not in shown.lower(), how
+    assert set(decision["echo"].values()) == {"[token]"}
+    # Pieces shorter than eight characters are ordinary text, not the token.
+    assert adapter._scrub(f"a {TOKEN[:7]} b") == f"a {TOKEN[:7]} b"
