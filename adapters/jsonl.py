@@ -108,8 +108,8 @@ class JsonLinesAdapter:
             parts = (errored.get("traceback", "").strip(), process.stderr.text())
             detail = "\n".join(part for part in parts if part)
             # The engine's words, on one line: a message is printed where the kit's lines are.
-            message = shorten(flatten(errored["message"]))
-            raise EngineError(self.spec, f"the engine errored: {message}", detail)
+            said = shorten(flatten(errored["message"]))
+            raise EngineError(self.spec, f"the engine errored: {said}", detail)
         payload: JSONObject = reply["decision"] if "decision" in reply else reply["rejection"]
         return payload
 

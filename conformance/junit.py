@@ -6,7 +6,10 @@ is one outside the call. After pytest has written the file, the kit gives each s
 case the classname ``pack.clause`` and the scenario's title, turns the ``<failure>`` of an
 errored scenario into an ``<error>`` (with the suite's counts to match), and relies on the
 properties ``conformance.id``, ``conformance.outcome`` and ``conformance.clauses`` that it
-recorded on each item (see :func:`junit_properties`) to tell which test case is which.
+recorded on each item (see :func:`junit_properties`) to tell which test case is which. In a
+parallel run (``-n``) the process that writes the file holds no results: each test case then
+takes its names and outcome from the properties ``conformance.pack``, ``conformance.clause``
+and ``conformance.title`` that its worker recorded.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from .engine_text import flatten
 from .errors import KitError
 from .options import OUTPUTS, PREFIX
 from .outputs import write_text
@@ -32,6 +36,9 @@ def junit_properties(result: ScenarioResult) -> list[tuple[str, str]]:
         ("conformance.id", result.id),
         ("conformance.outcome", result.outcome),
         ("conformance.clauses", " ".join(result.clauses)),
+        ("conformance.pack", result.pack),
+        ("conformance.clause", result.clause),
+        ("conformance.title", flatten(result.name)),
     ]
 
 
@@ -77,9 +84,12 @@ def check_parallel(config: pytest.Config) -> None:
             )
 
 
-def rewrite_junit(path: Path, results: RunResults) -> None:
-    """Give each scenario's test case its clause and title, and errored scenarios an error."""
-    by_id = {s.id: s for s in results.scenarios}
+def rewrite_junit(path: Path, results: RunResults | None) -> None:
+    """Give each scenario's test case its clause and title, and errored scenarios an error.
+
+    ``results`` None (the controller of a parallel run): from each test case's own properties.
+    """
+    by_id = {s.id: s for s in results.scenarios} if results is not None else {}
     try:
         # pytest wrote it a moment ago, escaping what the engine said: no DTD, no entities.
         tree = ElementTree.parse(path)  # noqa: S314
@@ -93,12 +103,20 @@ def rewrite_junit(path: Path, results: RunResults) -> None:
                 p.get("name"): p.get("value") for p in case.iter("property") if p.get("name")
             }
             result = by_id.get(properties.get("conformance.id") or "")
-            if result is None:
+            if result is not None:
+                pack, clause, title = result.pack, result.clause, result.name
+                outcome = result.outcome
+            elif results is None and properties.get("conformance.title"):
+                pack = properties.get("conformance.pack") or ""
+                clause = properties.get("conformance.clause") or ""
+                title = properties["conformance.title"] or ""
+                outcome = properties.get("conformance.outcome") or ""
+            else:
                 continue
-            case.set("classname", f"{result.pack}.{result.clause}")
-            case.set("name", result.name)
+            case.set("classname", f"{pack}.{clause}")
+            case.set("name", flatten(title))
             failure = case.find("failure")
-            if result.outcome == "errored" and failure is not None:
+            if outcome == "errored" and failure is not None:
                 failure.tag = "error"
                 moved += 1
         if moved:

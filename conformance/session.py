@@ -295,7 +295,8 @@ class EngineSession:
     def pytest_sessionfinish_junit(self, session: pytest.Session) -> None:
         # After pytest's own JUnit writer, which writes the file in its sessionfinish.
         junit = self.config.getoption("xmlpath", None)
-        if junit and self.results.scenarios:
+        # A parallel run's worker writes no JUnit file: its controller does (see pytest_entry).
+        if junit and self.results.scenarios and not hasattr(self.config, "workerinput"):
             rewrite_junit(Path(junit), self.results)
 
     def _exit_status(self, status: int) -> int:
