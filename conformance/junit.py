@@ -103,6 +103,7 @@ def rewrite_junit(path: Path, results: RunResults | None) -> None:
                 p.get("name"): p.get("value") for p in case.iter("property") if p.get("name")
             }
             result = by_id.get(properties.get("conformance.id") or "")
+            outcome: str
             if result is not None:
                 pack, clause, title = result.pack, result.clause, result.name
                 outcome = result.outcome
