@@ -281,10 +281,12 @@ class EngineSession:
             settle_baseline(self.results, self.baseline, self._selected)
         self.results.strict_baseline = bool(self._option("strict-baseline"))
         interrupted = int(session.exitstatus) == pytest.ExitCode.INTERRUPTED
-        if self.files is not None and self._stopped_with is None:
-            self.files.finish(self.results, interrupted=interrupted, previous=self.baseline)
+        # The engine is ended (and all it started) before the files are written, so that
+        # nothing of it is left to rewrite them.
         if self.adapter is not None:
             self.adapter.close()
+        if self.files is not None and self._stopped_with is None:
+            self.files.finish(self.results, interrupted=interrupted, previous=self.baseline)
         session.exitstatus = self._exit_status(int(session.exitstatus))
         if self.results.strict_baseline and not interrupted:
             # One line per stale entry, for the exit code of 1 they made.
