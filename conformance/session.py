@@ -293,6 +293,13 @@ class EngineSession:
             for line in stale_entries(self.results):
                 print(f"conformance: stale baseline entry: {line}", file=sys.stderr)
 
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        # The kit's last line: the digest of the report as written, so a later rewrite shows.
+        terminal = config.pluginmanager.get_plugin("terminalreporter")
+        if self.files is not None and self.files.written is not None and terminal is not None:
+            path, digest = self.files.written
+            terminal.write_line(f"report {path}: {digest}")
+
     @pytest.hookimpl(trylast=True, specname="pytest_sessionfinish")
     def pytest_sessionfinish_junit(self, session: pytest.Session) -> None:
         # After pytest's own JUnit writer, which writes the file in its sessionfinish.

@@ -24,6 +24,7 @@ import pytest
 
 from policy_conformance.adapters import Adapter, AdapterOptions, EngineError
 from policy_conformance.adapters.errors import AnswerTooDeep
+from policy_conformance.digest import report_digest
 from tests.kit import KIT_ROOT, conformance
 from tests.test_cli_adapters import gone, grandchild_pid
 
@@ -125,7 +126,13 @@ def test_an_escapee_that_dropped_the_mark_cannot_rewrite_the_report(tmp_path: Pa
         # Longer than the escapee waits before it rewrites: the report is as the kit wrote it.
         time.sleep(2.5)
         assert report.read_text() == written
-        assert "forged" not in json.loads(written)
+        document = json.loads(written)
+        assert "forged" not in document
+        # The kit's last line and the report carry the digest of the report as written ...
+        assert document["digest"] == report_digest(document)
+        assert run.out.splitlines()[-1] == f"report {report}: {document['digest']}"
+        # ... which a rewrite, however plausible, no longer matches.
+        assert report_digest({**document, "conformant": False}) != document["digest"]
     finally:
         _kill_if_running(pid_file)
 
