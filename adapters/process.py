@@ -51,7 +51,6 @@ __all__ = [
     "EngineProcess",
     "ReplyTooLarge",
     "StderrTail",
-    "containment",
     "describe_exit",
     "split_command",
 ]
@@ -154,6 +153,8 @@ class EngineProcess:
         _end_engines_on_termination()
         _contain_the_kit()
         command = list(argv)
+        # The warden's parent-death signal follows the thread that starts it: engines are
+        # started from the thread that runs the scenarios, which lives as long as the run.
         if _CONTAINED:
             # The warden starts the command; a command that cannot be started is said so here,
             # as the kit would have said when starting it itself.
@@ -406,23 +407,19 @@ _WHY_NOT_CONTAINED = "" if _CONTAINED else f"engine containment needs Linux, not
 _kit_contained = False
 
 
-def containment() -> str:
-    """What keeps an engine from outliving the run or reaching into the kit, in one line."""
-    if not _CONTAINED:
-        return f"not contained: {_WHY_NOT_CONTAINED}; engines are ended by process group and mark"
-    root = " (root: without CAP_SYS_PTRACE, CAP_SYS_ADMIN, CAP_SYS_MODULE, CAP_SYS_RAWIO)"
-    return (
-        "every engine runs below a child subreaper that ends all it started; the kit is "
-        "non-dumpable" + (root if os.geteuid() == 0 else "")
-    )
-
-
 def _contain_the_kit() -> None:
     """Make the kit non-dumpable, once: no engine of its user may open its memory or descriptors."""
     global _kit_contained
-    if _kit_contained or not _CONTAINED:
+    if _kit_contained:
         return
     _kit_contained = True
+    if not _CONTAINED:
+        print(
+            f"conformance: note: {_WHY_NOT_CONTAINED}: engines are ended by process group and "
+            "mark, and a descendant that leaves both may outlive the run",
+            file=sys.stderr,
+        )
+        return
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
 
