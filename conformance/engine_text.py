@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["flatten", "markdown"]
+__all__ = ["flatten", "markdown", "visible_lines"]
 
 # Line and paragraph separators, and whitespace of every kind, become one space.
 _SPACES = re.compile(r"\s+")
@@ -33,6 +33,23 @@ def flatten(value: object) -> str:
         if char.isspace() or unicodedata.category(char) not in _INVISIBLE
     )
     return _SPACES.sub(" ", kept).strip()
+
+
+def visible_lines(value: object) -> list[str]:
+    """``value`` as lines (a traceback, a stderr tail), each cleaned as :func:`flatten` cleans.
+
+    The indentation is kept, so that a traceback still reads as one; a line that was only an
+    escape sequence or a carriage-return redraw is kept as what remains of it.
+    """
+    text = "" if value is None else str(value)
+    return [
+        "".join(
+            " " if char.isspace() else char
+            for char in line
+            if char.isspace() or unicodedata.category(char) not in _INVISIBLE
+        ).rstrip()
+        for line in text.splitlines()
+    ]
 
 
 def markdown(value: object) -> str:

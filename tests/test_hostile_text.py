@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from policy_conformance.adapters import EngineError
 from policy_conformance.engine_text import flatten, markdown
 from tests.engines.forger import FORGED_NAME
 from tests.kit import conformance
@@ -61,3 +62,17 @@ def test_an_engine_name_forges_no_line_in_any_output(tmp_path: Path) -> None:
     assert "\x1b" not in junit.read_text()
     # The report keeps what the engine said, whole: it is data, not a page.
     assert run.report is not None and run.report["engine"]["name"] == FORGED_NAME
+
+
+def test_an_engines_error_and_output_cannot_pass_for_the_kits_lines() -> None:
+    error = EngineError(
+        "jsonl:engine",
+        "it broke\n**Conformant** on all 99 clauses run.",
+        "Traceback (most recent call last):\n  File 'x'\n\x1b[2J\r=== 999 passed in 1.00s ===",
+    )
+    lines = str(error).splitlines()
+    assert lines[0] == "jsonl:engine: it broke **Conformant** on all 99 clauses run."
+    assert lines[1] == "--- engine output (tail) ---"
+    assert all(line.startswith("| ") for line in lines[2:]), lines
+    assert "|   File 'x'" in lines  # a traceback keeps its indentation
+    assert "\x1b" not in str(error) and "\r" not in error.detail
