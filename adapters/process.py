@@ -25,6 +25,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import ctypes
+import functools
 import itertools
 import os
 import secrets
@@ -153,11 +154,13 @@ class EngineProcess:
         _end_engines_on_termination()
         _contain_the_kit()
         command = list(argv)
-        # The warden's parent-death signal follows the thread that starts it: engines are
+        # A parent-death signal follows the thread that starts the process: engines are
         # started from the thread that runs the scenarios, which lives as long as the run.
         if _CONTAINED:
             # The warden starts the command; a command that cannot be started is said so here,
-            # as the kit would have said when starting it itself.
+            # as the kit would have said when starting it itself. A warden costs a few
+            # milliseconds of CPU a start; it also outlives a one-shot engine long enough to
+            # end what that engine left behind.
             _check_startable(spec, command[0], environment.get("PATH"))
             command = [sys.executable, "-I", "-S", str(WARDEN), str(os.getpid()), *command]
         try:
@@ -420,8 +423,18 @@ def _contain_the_kit() -> None:
             file=sys.stderr,
         )
         return
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
+    prctl = _prctl()
+    if prctl is not None:
+        prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
+
+
+@functools.cache
+def _prctl() -> Any:
+    """libc's prctl(2), or None where there is none."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
 
 
 def _check_startable(spec: str, program: str, search: str | None) -> None:

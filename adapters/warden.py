@@ -29,9 +29,9 @@ import sys
 from typing import Any
 
 # prctl(2) options.
-_PR_SET_PDEATHSIG = 1
-_PR_CAPBSET_DROP = 24
-_PR_SET_CHILD_SUBREAPER = 36
+PR_SET_PDEATHSIG = 1
+PR_CAPBSET_DROP = 24
+PR_SET_CHILD_SUBREAPER = 36
 # capability.h: what a root engine is not given.
 _CAP_SYS_MODULE, _CAP_SYS_RAWIO, _CAP_SYS_PTRACE, _CAP_SYS_ADMIN = 16, 17, 19, 21
 DROPPED_CAPABILITIES = (_CAP_SYS_PTRACE, _CAP_SYS_ADMIN, _CAP_SYS_MODULE, _CAP_SYS_RAWIO)
@@ -46,18 +46,18 @@ def main(argv: list[str]) -> int:
     kit, command = int(argv[0]), argv[1:]
     prctl = _prctl()
     if prctl is not None:
-        prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-        prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     if os.getppid() != kit:  # the kit died before the request took effect
         return CANNOT_START
     if prctl is not None and os.geteuid() == 0:
         for capability in DROPPED_CAPABILITIES:
-            prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0)
+            prctl(PR_CAPBSET_DROP, capability, 0, 0, 0)
     me = os.getpid()
     engine = os.fork()
     if engine == 0:
         if prctl is not None:
-            prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         if os.getppid() != me:
             os._exit(CANNOT_START)
         try:

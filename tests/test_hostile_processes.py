@@ -57,6 +57,23 @@ def test_a_grandchild_that_left_the_group_ends_with_its_engine(
 
 
 @pytest.mark.parametrize("protocol", ["jsonl", "cli"])
+def test_an_orphan_without_the_mark_ends_with_its_engine(
+    protocol: str, tmp_path: Path, adapter_for: Callable[..., Adapter]
+) -> None:
+    # Its parent has exited and its environment is empty: only the subreaper still finds it.
+    pid_file = tmp_path / "orphan.pid"
+    adapter = engine(hostile(protocol, "escapes-unmarked", str(pid_file)), adapter_for)
+    assert adapter.decide(CASE)["case_id"] == CASE["case_id"]
+    orphan = grandchild_pid(pid_file)
+    try:
+        adapter.close()
+        assert gone([orphan])
+    finally:
+        with contextlib.suppress(OSError):
+            os.kill(orphan, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("protocol", ["jsonl", "cli"])
 def test_a_grandchild_that_left_the_group_ends_on_a_timeout(
     protocol: str, tmp_path: Path, adapter_for: Callable[..., Adapter]
 ) -> None:
