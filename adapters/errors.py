@@ -7,7 +7,8 @@ scenario) and the kit was misconfigured (:class:`AdapterSpecError`, a usage erro
 
 from __future__ import annotations
 
-from ..engine_text import flatten, visible_lines
+from policy_conformance.engine_text import flatten, visible_lines
+
 from .limits import MAX_SHOWN_CHARS, shorten
 
 __all__ = [
