@@ -14,6 +14,7 @@ import socket
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,8 @@ import pytest
 from policy_conformance.adapters import AdapterOptions, EngineError
 from policy_conformance.adapters.errors import AnswerTooDeep
 from policy_conformance.adapters.http import HttpAdapter
+from policy_conformance.reference import engine as reference
+from tests.kit import conformance
 from tests.test_http_adapter import (
     CASE,
     DECISION,
@@ -250,3 +253,34 @@ def test_near_copies_of_the_token_are_redacted_too(
     assert set(decision["echo"].values()) == {"[token]"}
     # Pieces shorter than eight characters are ordinary text, not the token.
     assert adapter._scrub(f"a {TOKEN[:7]} b") == f"a {TOKEN[:7]} b"
+
+
+def echoes_near_copies_wrongly(
+    request: Request, conn: socket.socket, stop: threading.Event
+) -> None:
+    if request.path.endswith("/metadata"):
+        _respond(conn, 200, {**reference.metadata(), "name": f"engine {TOKEN[:-1]}"})
+        return
+    decision = reference.decide(json.loads(request.body))
+    # A wrong determination, so that the echo is quoted in the failure everywhere it is shown.
+    _respond(conn, 200, {**decision, "determination": TOKEN.lower(), "rationale": TOKEN[1:]})
+
+
+def test_near_copies_of_the_token_reach_no_output_of_a_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = FakeEngine(metadata_then(echoes_near_copies_wrongly))
+    report, junit = tmp_path / "report.json", tmp_path / "junit.xml"
+    try:
+        run = conformance(
+            "run", "--adapter", f"http:{engine.url}", "--token-env", ENV_NAME,
+            "--clause", "INO-RR-BALL", f"--junitxml={junit}", report=report,
+            env={ENV_NAME: TOKEN},
+        )  # fmt: skip
+    finally:
+        engine.close()
+    assert run.code == 1, run.out[-2000:] + run.err
+    shown = "\n".join([run.out, run.err, report.read_text(), junit.read_text()]).lower()
+    assert "[token]" in shown
+    for copy in (TOKEN, TOKEN[:-1], TOKEN[1:], TOKEN[:8], TOKEN[-8:]):
+        assert copy.lower() not in shown, copy
