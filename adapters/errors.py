@@ -7,6 +7,8 @@ scenario) and the kit was misconfigured (:class:`AdapterSpecError`, a usage erro
 
 from __future__ import annotations
 
+from policy_conformance.engine_text import flatten, visible_lines
+
 from .limits import MAX_SHOWN_CHARS, shorten
 
 __all__ = [
@@ -38,13 +40,17 @@ class EngineError(AdapterError):
     """
 
     def __init__(self, adapter: str, message: str, detail: str = "") -> None:
-        message, detail = shorten(message), shorten(detail, _DETAIL_CHARS, keep_end=True)
+        # Whatever the engine wrote is shown without control characters, and its lines marked
+        # as the engine's, so that its output cannot pass for a line of the kit's.
+        message = shorten(flatten(message))
+        lines = visible_lines(shorten(detail, _DETAIL_CHARS, keep_end=True))
         self.adapter = adapter
         self.reason = message
-        self.detail = detail
+        self.detail = "\n".join(lines).strip("\n")
         text = f"{adapter}: {message}"
-        if detail:
-            text += f"\n--- engine output (tail) ---\n{detail}"
+        if self.detail:
+            shown = "\n".join(f"| {line}" for line in self.detail.splitlines())
+            text += f"\n--- engine output (tail) ---\n{shown}"
         super().__init__(text)
 
 

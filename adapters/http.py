@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import ssl
 import time
 import urllib.parse
@@ -41,6 +42,8 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 
 #: How much of a bad body an error carries, for the report.
 DETAIL_CHARS = 2000
+#: The shortest piece of the bearer token (its start or its end, in any case) that is redacted.
+NEAR_COPY_CHARS = 8
 
 #: Statuses whose body is a rejection: the engine read the case and refused it.
 _REJECTION_STATUSES = frozenset({400, 422})
@@ -236,9 +239,7 @@ class HttpAdapter:
         """``text`` with the token, in every form an engine could echo it, cut out."""
         if not self._secret:
             return text
-        for form in self._secret.forms():
-            text = text.replace(form, "[token]")
-        return text
+        return self._secret.pattern().sub("[token]", text)
 
     def _redacted(self, value: Any) -> Any:
         """A copy of ``value`` with the token cut out of every key and string, however deep."""
@@ -256,10 +257,11 @@ class HttpAdapter:
 class _Secret:
     """A string that does not show itself in a repr, a traceback's locals or a debugger."""
 
-    __slots__ = ("_value",)
+    __slots__ = ("_pattern", "_value")
 
     def __init__(self, value: str) -> None:
         self._value = value
+        self._pattern: re.Pattern[str] | None = None
 
     def reveal(self) -> str:
         return self._value
@@ -276,7 +278,25 @@ class _Secret:
         found.add(json.dumps(self._value)[1:-1])
         for plain in (self._value, header, "Authorization: " + header):
             found.update(_base64_cores(plain.encode()))
-        return sorted((f for f in found if len(f) >= 8), key=len, reverse=True)
+        return sorted((f for f in found if len(f) >= NEAR_COPY_CHARS), key=len, reverse=True)
+
+    def pattern(self) -> re.Pattern[str]:
+        """Every form of :meth:`forms`, and near copies an engine might make of the token.
+
+        Matched in any case, and with any prefix or suffix of at least ``NEAR_COPY_CHARS``
+        characters of the token (or of its escaped copies) counting as the token: an engine
+        that echoes the token less its last character, or lower-cased, has still shown it.
+        """
+        if self._pattern is None:
+            near = {
+                self._value,
+                urllib.parse.quote(self._value, safe=""),
+                json.dumps(self._value)[1:-1],
+            }
+            whole = [re.escape(form) for form in self.forms()]
+            partial = [_prefixes_or_suffixes(form) for form in sorted(near, key=len, reverse=True)]
+            self._pattern = re.compile("|".join([*whole, *partial]), re.IGNORECASE)
+        return self._pattern
 
     def __bool__(self) -> bool:
         return bool(self._value)
@@ -299,6 +319,26 @@ class _BearerAuth(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = "Bearer " + self._secret.reveal()
         yield request
+
+
+def _prefixes_or_suffixes(form: str) -> str:
+    """A pattern for every prefix and every suffix of ``form`` at least ``NEAR_COPY_CHARS`` long.
+
+    Built as nested optional groups, so that matching costs a few steps per character of text
+    however long the token is, where an alternation of every cut would try each one in turn.
+    """
+    least = min(NEAR_COPY_CHARS, len(form))
+    head, tail = form[:least], form[least:]
+    # A prefix: the first characters, then as many of the rest as follow, in order.
+    prefix = ""
+    for char in reversed(tail):
+        prefix = f"(?:{re.escape(char)}{prefix})?"
+    # A suffix: as many of the characters before the last ones as precede them, in order.
+    body, last = form[: len(form) - least], form[len(form) - least :]
+    suffix = ""
+    for char in body:
+        suffix = f"(?:{suffix}{re.escape(char)})?"
+    return f"{re.escape(head)}{prefix}|{suffix}{re.escape(last)}"
 
 
 def _base64_cores(data: bytes) -> Iterable[str]:

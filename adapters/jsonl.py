@@ -22,10 +22,11 @@ from jsonschema.exceptions import best_match
 from referencing import Resource
 
 from policy_conformance import contract
+from policy_conformance.engine_text import flatten
 
 from .base import AdapterOptions, JSONObject
 from .errors import AdapterError, AnswerTooDeep, EngineError, EngineUnreachable
-from .limits import MAX_NESTING, TooDeeplyNested, load_json
+from .limits import MAX_NESTING, TooDeeplyNested, load_json, shorten
 from .process import EngineProcess, ReplyTooLarge, describe_exit, split_command
 
 __all__ = [
@@ -106,7 +107,9 @@ class JsonLinesAdapter:
             errored = reply["errored"]
             parts = (errored.get("traceback", "").strip(), process.stderr.text())
             detail = "\n".join(part for part in parts if part)
-            raise EngineError(self.spec, f"the engine errored: {errored['message']}", detail)
+            # The engine's words, on one line: a message is printed where the kit's lines are.
+            said = shorten(flatten(errored["message"]))
+            raise EngineError(self.spec, f"the engine errored: {said}", detail)
         payload: JSONObject = reply["decision"] if "decision" in reply else reply["rejection"]
         return payload
 

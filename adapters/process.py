@@ -5,28 +5,40 @@ stdout is read with a deadline and a size bound, its stderr drains into a small 
 daemon thread (a chatty engine must never stall on a full pipe), and every process is killed and
 reaped before the adapter lets go of it. POSIX only.
 
-A descendant can leave the group (``setsid()``) and its parent can exit, so each engine also
-carries a mark in its environment, inherited by everything it starts; when the engine is ended,
-every process that bears its mark or descends from it (found through ``/proc`` on Linux) is
-killed too. SIGTERM and SIGHUP to the kit end every engine before the kit stops. What remains
-after a SIGKILL to the kit (no handler runs): each engine's stdin closes, and an engine speaking
-the protocol exits on end of input; ``pyproc:`` engines are also killed by the kernel with the kit.
+Every engine runs below a warden (:mod:`.warden`, Linux): a child subreaper that adopts whatever
+the engine leaves behind (a double fork, ``setsid()``, a cleared environment), so that every
+descendant is found by walking the tree below it and killed when the engine is ended; the engine
+dies with the warden (``PR_SET_PDEATHSIG``), and the warden ends everything below it when the kit
+dies, even by SIGKILL. Each engine also carries a mark in its environment, inherited by what it
+starts, as a second way to find them. SIGTERM and SIGHUP to the kit end every engine before the
+kit stops.
+
+The kit makes itself non-dumpable (``PR_SET_DUMPABLE`` 0) before it starts an engine, so that an
+engine cannot open its ``/proc/PID/mem`` or ``/proc/PID/fd``; a root engine loses the
+capabilities that would override that (see :mod:`.warden`). An engine is given three pipes and
+no other descriptor of the kit's, in a session of its own with no controlling terminal, so it
+cannot write to the kit's output or its terminal through anything the kit holds.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
+import functools
 import itertools
 import os
 import secrets
 import select
 import shlex
+import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -53,6 +65,11 @@ TERM_GRACE = 0.2
 
 #: The environment variable that marks every process an engine starts, for finding them later.
 ENGINE_MARK_ENV = "POLICY_CONFORMANCE_ENGINE_MARK"
+
+#: The warden every engine runs below (standard library only; see its docstring).
+WARDEN = Path(__file__).resolve().with_name("warden.py")
+# prctl(2): whether the process may be dumped or traced by its own user.
+_PR_SET_DUMPABLE = 4
 
 _CHUNK = 64 * 1024
 # How often a read that waits on a held-open pipe looks whether the engine itself has exited.
@@ -135,9 +152,20 @@ class EngineProcess:
         self.mark = f"{os.getpid()}-{next(_marks)}-{secrets.token_hex(4)}"
         environment[ENGINE_MARK_ENV] = self.mark
         _end_engines_on_termination()
+        _contain_the_kit()
+        command = list(argv)
+        # A parent-death signal follows the thread that starts the process: engines are
+        # started from the thread that runs the scenarios, which lives as long as the run.
+        if _CONTAINED:
+            # The warden starts the command; a command that cannot be started is said so here,
+            # as the kit would have said when starting it itself. A warden costs a few
+            # milliseconds of CPU a start; it also outlives a one-shot engine long enough to
+            # end what that engine left behind.
+            _check_startable(spec, command[0], environment.get("PATH"))
+            command = [sys.executable, "-I", "-S", str(WARDEN), str(os.getpid()), *command]
         try:
             self._popen = subprocess.Popen(  # noqa: S603 - argv comes from the user's adapter string
-                list(argv),
+                command,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -374,6 +402,50 @@ def engine_descendants(root: int, mark: str) -> set[int]:
                 found.add(child)
                 pending.append(child)
     return found
+
+
+#: Whether engines run below a warden and the kit is non-dumpable (Linux), or why not.
+_CONTAINED = sys.platform.startswith("linux")
+_WHY_NOT_CONTAINED = "" if _CONTAINED else f"engine containment needs Linux, not {sys.platform}"
+_kit_contained = False
+
+
+def _contain_the_kit() -> None:
+    """Make the kit non-dumpable, once: no engine of its user may open its memory or descriptors."""
+    global _kit_contained
+    if _kit_contained:
+        return
+    _kit_contained = True
+    if not _CONTAINED:
+        print(
+            f"conformance: note: {_WHY_NOT_CONTAINED}: engines are ended by process group and "
+            "mark, and a descendant that leaves both may outlive the run",
+            file=sys.stderr,
+        )
+        return
+    prctl = _prctl()
+    if prctl is not None:
+        prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
+
+
+@functools.cache
+def _prctl() -> Any:
+    """libc's prctl(2), or None where there is none."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+def _check_startable(spec: str, program: str, search: str | None) -> None:
+    if os.sep in program:
+        found: str | None = program if os.path.isfile(program) else None
+        if found is not None and not os.access(found, os.X_OK):
+            raise EngineUnreachable(spec, f"cannot start {program!r}: Permission denied")
+    else:
+        found = shutil.which(program, path=search)
+    if found is None:
+        raise EngineUnreachable(spec, f"cannot start {program!r}: No such file or directory")
 
 
 def _signal_each(pids: set[int], signum: signal.Signals) -> None:

@@ -3,8 +3,10 @@
 The engine is named exactly as for ``python:``, but it runs in a child Python process
 (:mod:`.pyproc_engine`) that speaks the JSON-lines protocol, driven by the ``jsonl:`` machinery:
 a case that overruns its deadline kills the process, ``os._exit`` or a crash errors only the case
-it happened in, and the engine cannot reach the kit's memory to patch its checks. This is the
-adapter to certify a Python engine with; ``python:`` is quicker to work with.
+it happened in, whatever it starts is ended with it (see :mod:`.warden`), and it can neither patch
+the kit's checks nor open the kit's memory or output. It is a separate process, not a sandbox:
+it can do whatever the kit's user can (README, "When the kit runs as root"). This is the adapter
+to certify a Python engine with; ``python:`` is quicker to work with.
 """
 
 from __future__ import annotations

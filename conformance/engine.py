@@ -16,6 +16,7 @@ from policy_conformance.adapters import (
     open_adapter,
 )
 
+from .engine_text import flatten
 from .errors import KitError
 from .options import ADAPTER_ALIASES
 
@@ -78,16 +79,17 @@ def check_metadata(spec: str, metadata: dict[str, Any]) -> None:
 
 
 def engine_header(spec: str, metadata: dict[str, Any]) -> str:
-    name = metadata.get("name", "?")
-    version = metadata.get("version")
+    # The engine's own words, one line each: a newline in them must not forge a line of the kit's.
+    name = flatten(metadata.get("name", "?"))
+    version = flatten(metadata.get("version")) if metadata.get("version") else None
     declared = metadata.get("policies")
     policies = (
-        ", ".join(f"{p.get('id')} {p.get('version')}" for p in declared)
+        ", ".join(flatten(f"{p.get('id')} {p.get('version')}") for p in declared)
         if isinstance(declared, list) and all(isinstance(p, dict) for p in declared)
         else "not stated: every pack is checked"
     )
     described = f"{name} {version}" if version else name
     return (
-        f"engine: {described} via {spec} (contract {metadata.get('contract_version')}; "
+        f"engine: {described} via {spec} (contract {flatten(metadata.get('contract_version'))}; "
         f"policies: {policies})"
     )

@@ -9,6 +9,9 @@ properties ``conformance.id``, ``conformance.outcome`` and ``conformance.clauses
 recorded on each item (see :func:`junit_properties`) to tell which test case is which. A failed
 scenario's test case also carries ``conformance.harm``, its harm class, and each suite carries the
 counts of failed scenarios by harm class in all, per pack and per clause (:func:`harm_properties`).
+In a parallel run (``-n``) the process that writes the file holds no results: each test case then
+takes its names and outcome from the properties ``conformance.pack``, ``conformance.clause``
+and ``conformance.title`` that its worker recorded.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from .engine_text import flatten
 from .errors import KitError
 from .grading import HARM_CLASSES
 from .options import OUTPUTS, PREFIX
@@ -42,6 +46,9 @@ def junit_properties(result: ScenarioResult) -> list[tuple[str, str]]:
         ("conformance.outcome", result.outcome),
         ("conformance.clauses", " ".join(result.clauses)),
         *([("conformance.harm", result.harm)] if result.harm else []),
+        ("conformance.pack", result.pack),
+        ("conformance.clause", result.clause),
+        ("conformance.title", flatten(result.name)),
     ]
 
 
@@ -121,9 +128,12 @@ def check_parallel(config: pytest.Config) -> None:
             )
 
 
-def rewrite_junit(path: Path, results: RunResults) -> None:
-    """Give each scenario's test case its clause and title, and errored scenarios an error."""
-    by_id = {s.id: s for s in results.scenarios}
+def rewrite_junit(path: Path, results: RunResults | None) -> None:
+    """Give each scenario's test case its clause and title, and errored scenarios an error.
+
+    ``results`` None (the controller of a parallel run): from each test case's own properties.
+    """
+    by_id = {s.id: s for s in results.scenarios} if results is not None else {}
     try:
         # pytest wrote it a moment ago, escaping what the engine said: no DTD, no entities.
         tree = ElementTree.parse(path)  # noqa: S314
@@ -138,12 +148,21 @@ def rewrite_junit(path: Path, results: RunResults) -> None:
                 p.get("name"): p.get("value") for p in case.iter("property") if p.get("name")
             }
             result = by_id.get(properties.get("conformance.id") or "")
-            if result is None:
+            outcome: str
+            if result is not None:
+                pack, clause, title = result.pack, result.clause, result.name
+                outcome = result.outcome
+            elif results is None and properties.get("conformance.title"):
+                pack = properties.get("conformance.pack") or ""
+                clause = properties.get("conformance.clause") or ""
+                title = properties["conformance.title"] or ""
+                outcome = properties.get("conformance.outcome") or ""
+            else:
                 continue
-            case.set("classname", f"{result.pack}.{result.clause}")
-            case.set("name", result.name)
+            case.set("classname", f"{pack}.{clause}")
+            case.set("name", flatten(title))
             failure = case.find("failure")
-            if result.outcome == "errored" and failure is not None:
+            if outcome == "errored" and failure is not None:
                 failure.tag = "error"
                 moved += 1
         if moved:

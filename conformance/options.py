@@ -26,6 +26,7 @@ __all__ = [
     "declare",
     "flags",
     "parallel_output",
+    "parallel_workers",
     "seconds",
 ]
 
@@ -221,12 +222,21 @@ def parallel_output(config: Any) -> str | None:
     Each worker process sees only its share of the scenarios: a report, summary or baseline
     written by one would hold part of the run, and a verdict that is not the run's.
     """
-    if not config.getoption("numprocesses", None):
+    if not parallel_workers(config):
         return None
-    for name in OUTPUTS:
+    for name in (*OUTPUTS, "html"):
         if config.getoption("conformance_" + name.replace("-", "_"), None):
             return f"--{PREFIX}{name}"
     return None
+
+
+def parallel_workers(config: Any) -> bool:
+    """Whether pytest-xdist is asked to start workers, however it was asked.
+
+    Read from the parsed options, so that ``-n`` on the command line, in an ``@file``, in an ini
+    file's ``addopts``, through ``-o addopts=`` or through ``PYTEST_ADDOPTS`` are all seen.
+    """
+    return bool(config.getoption("numprocesses", None) or config.getoption("tx", None))
 
 
 def flags(*, prefixed: bool) -> Iterator[str]:

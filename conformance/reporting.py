@@ -24,6 +24,7 @@ from policy_conformance import contract
 
 from . import paths
 from .baseline import Baseline, write_baseline
+from .digest import DIGEST_FIELD, report_digest
 from .engine import engine_header
 from .outputs import partial_path, strict_json, write_text
 from .packs import Pack
@@ -94,6 +95,8 @@ class ReportFiles:
     clock: Callable[[], float] = time.monotonic
     _next_write: float = field(default=float("-inf"), init=False)
     _hashes: dict[str, dict[str, str]] | None = field(default=None, init=False)
+    #: The digest of the report last written, and where (for the kit's closing line).
+    written: tuple[Path, str] | None = field(default=None, init=False)
 
     def document(self, results: RunResults, state: State) -> Report:
         if self._hashes is None:
@@ -157,6 +160,9 @@ class ReportFiles:
     def _write(self, document: Report, *, partial: bool, in_place: bool) -> None:
         # ``in_place``: a special file asked for is written even when the report is partial;
         # while the run goes it is left alone (a FIFO is read once).
+        # Sealed with its digest, so that a rewrite after the run is found out.
+        digest = report_digest(document)
+        document = {**document, DIGEST_FIELD: digest}
         renderers = (
             (self.report, strict_json),
             (self.summary, render_summary),
@@ -166,6 +172,8 @@ class ReportFiles:
             if path is None or (partial and not in_place and _special(path)):
                 continue
             write_text(self._where(path, partial=partial), render(document))
+            if path == self.report:
+                self.written = (self._where(path, partial=partial), digest)
 
 
 def _special(path: Path) -> bool:

@@ -20,7 +20,7 @@ from . import paths
 from .baseline import load_baseline
 from .errors import KitError
 from .lint import preflight
-from .options import declare, flags
+from .options import declare, flags, parallel_workers
 from .outputs import check_outputs
 from .packs import check_clause_ids, check_pack_ids
 from .results import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
@@ -43,6 +43,18 @@ class RunEntrance:
 
     def __init__(self) -> None:
         self.kit_decided = False
+        #: Whether the run was refused before its session began (a parallel run).
+        self.refused = False
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_cmdline_main(self, config: pytest.Config) -> int | None:
+        # However -n reached pytest (an @file, an ini file, -o addopts=, PYTEST_ADDOPTS), it is
+        # refused before pytest-xdist starts a worker: one verdict needs one process.
+        if not parallel_workers(config):
+            return None
+        print(f"conformance: error: {_NOT_PARALLEL}", file=sys.stderr)
+        self.refused = True
+        return EXIT_USAGE
 
     def pytest_addoption(self, parser: pytest.Parser) -> None:
         declare(parser.getgroup("conformance").addoption, prefixed=False)
@@ -84,11 +96,17 @@ def run(parsed: argparse.Namespace, arguments: Sequence[str]) -> int:
         [str(SUITE), "-c", str(RUN_INI), "--rootdir", str(paths.PACKAGE), *arguments],
         plugins=[entrance],
     )
+    if entrance.refused:
+        return EXIT_USAGE
     if entrance.kit_decided:
         return int(code)
     return _PYTEST_ENDINGS.get(int(code), EXIT_USAGE)
 
 
+_NOT_PARALLEL = (
+    "conformance run does not run scenarios in parallel (one verdict needs one process); "
+    "leave out -n"
+)
 #: pytest-xdist's options that spread a run over processes.
 _PARALLEL = ("-n", "--numprocesses", "--dist", "--tx", "-d")
 
@@ -102,10 +120,7 @@ def refuse_parallel(arguments: Sequence[str]) -> None:
     for argument in arguments:
         name = argument.split("=", 1)[0]
         if name in _PARALLEL or (name.startswith("-n") and not name.startswith("--")):
-            raise KitError(
-                f"{argument}: conformance run does not run scenarios in parallel "
-                "(one verdict needs one process); leave out -n"
-            )
+            raise KitError(f"{argument}: {_NOT_PARALLEL}")
 
 
 def unknown_but_close(unknown: Sequence[str]) -> None:

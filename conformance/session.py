@@ -287,21 +287,31 @@ class EngineSession:
             settle_baseline(self.results, self.baseline, self._selected)
         self.results.strict_baseline = bool(self._option("strict-baseline"))
         interrupted = int(session.exitstatus) == pytest.ExitCode.INTERRUPTED
-        if self.files is not None and self._stopped_with is None:
-            self.files.finish(self.results, interrupted=interrupted, previous=self.baseline)
+        # The engine is ended (and all it started) before the files are written, so that
+        # nothing of it is left to rewrite them.
         if self.adapter is not None:
             self.adapter.close()
+        if self.files is not None and self._stopped_with is None:
+            self.files.finish(self.results, interrupted=interrupted, previous=self.baseline)
         session.exitstatus = self._exit_status(int(session.exitstatus))
         if self.results.strict_baseline and not interrupted:
             # One line per stale entry, for the exit code of 1 they made.
             for line in stale_entries(self.results):
                 print(f"conformance: stale baseline entry: {line}", file=sys.stderr)
 
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        # The kit's last line: the digest of the report as written, so a later rewrite shows.
+        terminal = config.pluginmanager.get_plugin("terminalreporter")
+        if self.files is not None and self.files.written is not None and terminal is not None:
+            path, digest = self.files.written
+            terminal.write_line(f"report {path}: {digest}")
+
     @pytest.hookimpl(trylast=True, specname="pytest_sessionfinish")
     def pytest_sessionfinish_junit(self, session: pytest.Session) -> None:
         # After pytest's own JUnit writer, which writes the file in its sessionfinish.
         junit = self.config.getoption("xmlpath", None)
-        if junit and self.results.scenarios:
+        # A parallel run's worker writes no JUnit file: its controller does (see pytest_entry).
+        if junit and self.results.scenarios and not hasattr(self.config, "workerinput"):
             rewrite_junit(Path(junit), self.results)
 
     def _exit_status(self, status: int) -> int:

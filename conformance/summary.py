@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .engine_text import markdown
 from .grading import HARM_CLASSES, HARM_WORDS
 from .results import Report, tally
 
@@ -30,8 +31,9 @@ def _cell(text: object) -> str:
 
 def _engine(report: Report) -> str:
     engine = report.get("engine") or {}
-    name = engine.get("name", "unnamed engine")
-    return f"{name} {engine['version']}" if engine.get("version") else str(name)
+    # The engine's own words: one line, and no markup of its own.
+    name = markdown(engine.get("name", "unnamed engine"))
+    return f"{name} {markdown(engine['version'])}" if engine.get("version") else name
 
 
 def _kit(report: Report) -> str:

@@ -188,6 +188,12 @@ class _GuardedProtocol(H11Protocol):
     uvicorn times out idle keep-alive connections but not a request sent a byte at a time: a
     client could hold a connection (and its memory) for ever. Here the headers must be in within
     ``headers_timeout`` and the body within ``body_timeout`` of them, or the line is closed.
+
+    At the cap, a new connection is not refused while another holds a slot without a request in
+    service: the slots belong to complete requests. The longest-waiting connection whose request
+    is still arriving (a slow client) is closed to make room, else the oldest idle one; only when
+    every slot serves a request is the newcomer refused. A flood of slow clients thus costs each
+    of them its slot in turn, and a client that sends its request promptly is served.
     """
 
     headers_timeout = HEADERS_TIMEOUT
@@ -198,13 +204,53 @@ class _GuardedProtocol(H11Protocol):
         super().connection_made(transport)
         self._reading: asyncio.TimerHandle | None = None
         self._awaiting_body = False
+        self._connected_at = time.monotonic()
+        # The request cycle whose request has fully arrived (it is in service until answered).
+        self._complete: object | None = None
         if len(self.connections) > self.max_connections:
-            logging.getLogger("uvicorn.error").warning(
-                "refused a connection: %d are open already", self.max_connections
+            evicted = self._make_room()
+            if evicted is None:
+                self.logger.warning(
+                    "refused a connection: %d are open, each serving a request",
+                    self.max_connections,
+                )
+                transport.close()
+                return
+            self.logger.warning(
+                "closed a connection %s to make room: %d are open already",
+                evicted,
+                self.max_connections,
             )
-            transport.close()
-            return
         self._expect("headers", self.headers_timeout)
+
+    def _serving(self) -> bool:
+        """Whether a complete request of this connection is being answered."""
+        cycle = self.cycle
+        return cycle is not None and cycle is self._complete and not cycle.response_complete
+
+    def _make_room(self) -> str | None:
+        """Close the connection that least deserves its slot; how it was holding it, or None."""
+        candidates = [
+            other
+            for other in self.connections
+            if other is not self
+            and isinstance(other, _GuardedProtocol)
+            and not other.transport.is_closing()
+            and not other._serving()
+        ]
+        if not candidates:
+            return None
+        # A request still arriving goes before a line idle after its answer; the oldest first.
+        victim = min(candidates, key=lambda c: (c._answered(), c._connected_at))
+        how = "that was idle" if victim._answered() else "whose request had not arrived"
+        victim._settle()
+        victim.transport.close()
+        return how
+
+    def _answered(self) -> bool:
+        """Whether the connection's last request was answered and no other has begun."""
+        cycle = self.cycle
+        return cycle is not None and bool(cycle.response_complete)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._settle()
@@ -224,6 +270,7 @@ class _GuardedProtocol(H11Protocol):
             self._awaiting_body = True
             self._expect("body", self.body_timeout)
         elif not self.cycle.more_body:
+            self._complete = self.cycle
             self._settle()
 
     def _expect(self, part: str, timeout: float) -> None:
@@ -287,8 +334,9 @@ def _config(
     config = uvicorn.Config(
         asgi_app,
         http=protocol,
-        # Requests under way at once; beyond it uvicorn answers 503 rather than queue them.
-        limit_concurrency=max_connections,
+        # Requests under way at once; beyond it uvicorn answers 503 rather than queue them. One
+        # over the cap: a connection closed to make room is counted until its close is done.
+        limit_concurrency=max_connections + 1,
         timeout_keep_alive=math.ceil(headers_timeout),
         **settings,
     )

@@ -14,6 +14,7 @@ import socket
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,8 @@ import pytest
 from policy_conformance.adapters import AdapterOptions, EngineError
 from policy_conformance.adapters.errors import AnswerTooDeep
 from policy_conformance.adapters.http import HttpAdapter
+from policy_conformance.reference import engine as reference
+from tests.kit import conformance
 from tests.test_http_adapter import (
     CASE,
     DECISION,
@@ -207,3 +210,77 @@ def test_an_answer_nested_too_deep_is_refused_before_it_is_parsed(
     adapter = connect(metadata_then(nests_deeply))
     with pytest.raises(AnswerTooDeep, match="more than 64 deep"):
         adapter.decide(CASE)
+
+
+#: What an engine might make of the token short of echoing it whole: every one is still a leak.
+NEAR_COPIES = {
+    "lower case": TOKEN.lower(),
+    "upper case": TOKEN.upper(),
+    "less its last character": TOKEN[:-1],
+    "less its first character": TOKEN[1:],
+    "its first eight characters": TOKEN[:8],
+    "its last eight characters": TOKEN[-8:],
+    "swapped case, less its last two": TOKEN.swapcase()[:-2],
+}
+
+
+def echoes_near_copies(request: Request, conn: socket.socket, stop: threading.Event) -> None:
+    if request.path.endswith("/metadata"):
+        _respond(conn, 200, {"name": f"engine {TOKEN[:-1]}", "contract_version": "1.0"})
+        return
+    case_id = json.loads(request.body)["case_id"]
+    if case_id == "broken":
+        _respond(conn, 500, {"trace": [f"auth {copy} refused" for copy in NEAR_COPIES.values()]})
+        return
+    _respond(conn, 200, {**DECISION, "case_id": case_id, "echo": NEAR_COPIES})
+
+
+def test_near_copies_of_the_token_are_redacted_too(
+    connect: Callable[..., HttpAdapter], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_NAME, TOKEN)
+    adapter = connect(
+        metadata_then(echoes_near_copies),
+        AdapterOptions(timeout=5, connect_timeout=5, token_env=ENV_NAME),
+    )
+    decision: Any = adapter.decide(CASE)
+    with pytest.raises(EngineError) as caught:
+        adapter.decide({**CASE, "case_id": "broken"})
+    shown = json.dumps([decision, adapter.metadata()]) + str(caught.value) + caught.value.detail
+    for how, copy in NEAR_COPIES.items():
+        assert copy not in shown, how
+        assert copy.lower() not in shown.lower(), how
+    assert set(decision["echo"].values()) == {"[token]"}
+    # Pieces shorter than eight characters are ordinary text, not the token.
+    assert adapter._scrub(f"a {TOKEN[:7]} b") == f"a {TOKEN[:7]} b"
+
+
+def echoes_near_copies_wrongly(
+    request: Request, conn: socket.socket, stop: threading.Event
+) -> None:
+    if request.path.endswith("/metadata"):
+        _respond(conn, 200, {**reference.metadata(), "name": f"engine {TOKEN[:-1]}"})
+        return
+    decision = reference.decide(json.loads(request.body))
+    # A wrong determination, so that the echo is quoted in the failure everywhere it is shown.
+    _respond(conn, 200, {**decision, "determination": TOKEN.lower(), "rationale": TOKEN[1:]})
+
+
+def test_near_copies_of_the_token_reach_no_output_of_a_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = FakeEngine(metadata_then(echoes_near_copies_wrongly))
+    report, junit = tmp_path / "report.json", tmp_path / "junit.xml"
+    try:
+        run = conformance(
+            "run", "--adapter", f"http:{engine.url}", "--token-env", ENV_NAME,
+            "--clause", "INO-RR-BALL", f"--junitxml={junit}", report=report,
+            env={ENV_NAME: TOKEN},
+        )  # fmt: skip
+    finally:
+        engine.close()
+    assert run.code == 1, run.out[-2000:] + run.err
+    shown = "\n".join([run.out, run.err, report.read_text(), junit.read_text()]).lower()
+    assert "[token]" in shown
+    for copy in (TOKEN, TOKEN[:-1], TOKEN[1:], TOKEN[:8], TOKEN[-8:]):
+        assert copy.lower() not in shown, copy

@@ -1,6 +1,7 @@
 """``serve-reference`` probed as hard as it probes: every malformed request gets a 4xx, a slow
-client is cut off, connections beyond the limit are refused, and the log is written at a bounded
-rate. The server runs on a loopback port for each test, with its limits lowered to keep it quick.
+client is cut off, connections beyond the limit are refused, a flood of slow clients does not
+keep good requests out, and the log is written at a bounded rate. The server runs on a loopback
+port for each test, with its limits lowered to keep it quick.
 """
 
 from __future__ import annotations
@@ -114,3 +115,38 @@ def test_the_log_is_written_at_a_bounded_rate(root: str) -> None:
     finally:
         logger.removeHandler(keep)
     assert 0 < len(written) <= LOG_RECORDS_PER_SECOND * windows
+
+
+#: A flood as an attacker would send it: more slow clients than the server has slots.
+FLOOD = 300
+SLOW_HEADERS = b"POST /v1/decisions HTTP/1.1\r\nHost: x\r\n"
+SLOW_BODY = (
+    b"POST /v1/decisions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    b"Content-Length: 100\r\n\r\n{"
+)
+
+
+def test_good_requests_are_answered_through_a_flood_of_slow_clients() -> None:
+    # The shipped cap, and timeouts long enough that no slot is freed by a deadline in the test.
+    with running(headers_timeout=60, body_timeout=60, max_connections=256) as root:
+        port = int(root.rpartition(":")[2])
+        flood: list[socket.socket] = []
+        try:
+            for number in range(FLOOD):
+                sock = socket.create_connection(("127.0.0.1", port))
+                sock.sendall(SLOW_BODY if number % 3 == 0 else SLOW_HEADERS)
+                flood.append(sock)
+            answered = 0
+            for _ in range(5):
+                with httpx.Client(timeout=10) as client:
+                    answer = client.post(f"{root}/v1/decisions", json=CASE)
+                answered += answer.status_code == 200
+                # The flood keeps coming between good requests.
+                for _more in range(20):
+                    sock = socket.create_connection(("127.0.0.1", port))
+                    sock.sendall(SLOW_HEADERS)
+                    flood.append(sock)
+            assert answered == 5
+        finally:
+            for sock in flood:
+                sock.close()

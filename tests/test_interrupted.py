@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,63 @@ def test_a_parallel_run_is_refused_in_one_line(parallel: list[str]) -> None:
     assert run.err.startswith("conformance: error: ") and len(run.err.splitlines()) == 1
     assert "does not run scenarios in parallel" in run.err
     assert run.out == ""
+
+
+def _with_xdist(extra: str = "") -> dict[str, str]:
+    # The kit's child runs load only its own plugins: pytest-xdist is named, as a user has it.
+    return {"PYTEST_ADDOPTS": f"{run_environment()['PYTEST_ADDOPTS']} -p xdist {extra}".strip()}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("way", ["@file", "ini", "-o addopts", "PYTEST_ADDOPTS"])
+def test_a_parallel_run_asked_for_any_other_way_is_refused_before_any_worker(
+    way: str, tmp_path: Path
+) -> None:
+    report = tmp_path / "r.json"
+    (tmp_path / "args").write_text("-n\n2\n")
+    (tmp_path / "run.ini").write_text("[pytest]\naddopts = -n 2\n")
+    asked = {
+        "@file": [f"@{tmp_path / 'args'}"],
+        "ini": ["-c", str(tmp_path / "run.ini")],
+        "-o addopts": ["-o", "addopts=-n 2"],
+        "PYTEST_ADDOPTS": [],
+    }[way]
+    extra = "-n 2" if way == "PYTEST_ADDOPTS" else ""
+    run = conformance(
+        "run", "--clause", "INO-RR-BALL", *asked, report=report, env=_with_xdist(extra), timeout=120
+    )
+    # A usage error, not an interruption (130), in one line, before any worker or report.
+    assert run.code == 2, run.out[-2000:] + run.err
+    assert run.err.startswith("conformance: error: ") and len(run.err.splitlines()) == 1, run.err
+    assert "does not run scenarios in parallel" in run.err
+    assert "gw0" not in run.out + run.err
+    assert not report.exists() and not Path(f"{report}.partial").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("option", ["--conformance-html", "--conformance-summary"])
+def test_a_parallel_pytest_refuses_every_whole_run_output(option: str, tmp_path: Path) -> None:
+    written = tmp_path / "out"
+    run = _suite_in_own_pytest(tmp_path, "-n", "2", option, str(written))
+    assert run.returncode == 2, run.stdout[-2000:] + run.stderr
+    assert f"conformance: error: {option} cannot be written by a parallel run" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+    assert "gw0" not in run.stdout + run.stderr
+    assert not written.exists()
+
+
+@pytest.mark.slow
+def test_junit_of_a_parallel_pytest_keeps_the_pack_clause_and_title(tmp_path: Path) -> None:
+    junit = tmp_path / "junit.xml"
+    run = _suite_in_own_pytest(
+        tmp_path, "-n", "2", "--conformance-clause", "INO-RR-BALL", f"--junitxml={junit}"
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr
+    cases = list(ElementTree.parse(junit).getroot().iter("testcase"))  # noqa: S314 - our own file
+    assert len(cases) >= 10
+    for case in cases:
+        assert case.get("classname") == "inotuzumab_besponsa.INO-RR-BALL", case.attrib
+        assert not str(case.get("name")).startswith("test_"), case.attrib
 
 
 def _suite_in_own_pytest(folder: Path, *arguments: str) -> subprocess.CompletedProcess[str]:

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from ..engine_text import flatten
 from ..grading import HARM_CLASSES, HARM_WORDS
 from ..results import tally
 from .gherkin import scenario_block
@@ -43,8 +44,8 @@ def _status(scenario: Report) -> str:
 
 def _engine_name(report: Report) -> str:
     engine = report.get("engine") or {}
-    name = str(engine.get("name") or "unnamed engine")
-    return f"{name} {engine['version']}" if engine.get("version") else name
+    name = flatten(engine.get("name") or "unnamed engine")
+    return f"{name} {flatten(engine['version'])}" if engine.get("version") else name
 
 
 def _kit(report: Report) -> str:
@@ -129,10 +130,10 @@ def _header(report: Report) -> list[str]:
     facts: list[tuple[str, Any]] = [
         ("Engine", _engine_name(report)),
         ("Adapter", report.get("adapter")),
-        ("Engine's contract version", engine.get("contract_version")),
+        ("Engine's contract version", flatten(engine.get("contract_version"))),
     ]
     facts += [
-        (f"Engine {key}", value)
+        (f"Engine {flatten(key)}", flatten(value) if isinstance(value, str) else value)
         for key, value in engine.items()
         if key not in ("name", "version", "contract_version")
     ]
