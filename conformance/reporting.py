@@ -25,10 +25,10 @@ from policy_conformance import contract
 from . import paths
 from .baseline import Baseline, write_baseline
 from .engine import engine_header
-from .outputs import partial_path, strict_json, write_text
+from .outputs import deliver, partial_path, strict_json, write_text
 from .packs import Pack
 from .pages import render_run_report
-from .provenance import kit_identity, pack_hashes
+from .provenance import kit_identity, pack_hashes, pack_provenance
 from .results import Report, RunResults, State, clause_table
 from .summary import render_summary
 
@@ -90,6 +90,7 @@ class ReportFiles:
     clock: Callable[[], float] = time.monotonic
     _next_write: float = field(default=float("-inf"), init=False)
     _hashes: dict[str, dict[str, str]] | None = field(default=None, init=False)
+    _provenance: dict[str, dict[str, Any]] | None = field(default=None, init=False)
 
     def document(self, results: RunResults, state: State) -> Report:
         if self._hashes is None:
@@ -101,6 +102,10 @@ class ReportFiles:
             pack_hashes=self._hashes,
             state=state,
         )
+        if self._provenance is None:
+            self._provenance = pack_provenance(self.packs)
+        for entry in document["packs"]:
+            entry["provenance"] = self._provenance[entry["id"]]
         scrubbed: Report = _without_machine_paths(document)
         return scrubbed
 
@@ -115,7 +120,8 @@ class ReportFiles:
             self._write(self.document(results, "running"), partial=True, in_place=False)
         except OSError as exc:
             # A full disk costs the partial report, never the run or its results.
-            _note(f"the partial report cannot be kept current ({exc.strerror}); the run goes on")
+            why = exc.strerror or exc
+            _note(f"the partial report cannot be kept current ({why}); the run goes on")
             self._next_write = float("inf")
             return
         took = self.clock() - started
@@ -161,7 +167,12 @@ class ReportFiles:
         for path, render in renderers:
             if path is None or (partial and not in_place and _special(path)):
                 continue
-            write_text(self._where(path, partial=partial), render(document))
+            where = self._where(path, partial=partial)
+            if in_place:
+                # The run's last word: a file that cannot be written is kept elsewhere.
+                deliver(where, render(document))
+            else:
+                write_text(where, render(document))
 
 
 def _special(path: Path) -> bool:

@@ -80,10 +80,16 @@ def run(parsed: argparse.Namespace, arguments: Sequence[str]) -> int:
     if parsed.conformance_baseline:
         load_baseline(parsed.conformance_baseline)
     entrance = RunEntrance()
-    code = pytest.main(
-        [str(SUITE), "-c", str(RUN_INI), "--rootdir", str(paths.PACKAGE), *arguments],
-        plugins=[entrance],
-    )
+    try:
+        code = pytest.main(
+            [str(SUITE), "-c", str(RUN_INI), "--rootdir", str(paths.PACKAGE), *arguments],
+            plugins=[entrance],
+        )
+    except KeyboardInterrupt:
+        # A Ctrl-C after the kit's files were settled, while pytest was ending: the files say
+        # what they said (partial ones marked interrupted, or a run that had finished).
+        print("conformance: the run was interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     if entrance.kit_decided:
         return int(code)
     return _PYTEST_ENDINGS.get(int(code), EXIT_USAGE)

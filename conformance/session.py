@@ -33,6 +33,7 @@ from .junit import check_parallel, junit_properties, output_paths, rewrite_junit
 from .outcomes import identify, is_engine_fault, kind, plain_failure, scenario_result
 from .outputs import check_outputs
 from .packs import Pack, check_clause_ids, check_pack_ids, load_packs, unchecked_packs
+from .provenance import provenance_lines
 from .reporting import ReportFiles, print_clause_table, settle_baseline
 from .results import (
     EXIT_FAILED,
@@ -62,6 +63,13 @@ class EngineSession:
         self._identity: dict[str, tuple[str, list[str]]] = {}
         self.files: ReportFiles | None = None
         self._previous_sigterm: Any = None
+        self._previous_sigint: Any = None
+        # Set by the kit's own SIGINT and SIGTERM handler: however pytest ends afterwards (a
+        # second Ctrl-C can cut its own handling short), the run counts as interrupted.
+        self._signalled = False
+        # While the run's files are written, a signal is noted rather than raised.
+        self._writing = False
+        self._interrupted = False
         self._stopped_with: int | None = None
         self._user_interrupted = False
         # Tests of the environment that are no scenario of the kit (a vendor's own, the kit's).
@@ -143,6 +151,8 @@ class EngineSession:
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.write_line(engine_header(self.results.adapter, self.results.engine))
+            for line in provenance_lines(self.packs):
+                reporter.write_line(line)
             for pack_id, why in self.results.not_checked.items():
                 reporter.write_line(f"not checked: {pack_id}: {why}")
 
@@ -184,9 +194,20 @@ class EngineSession:
         # SIGTERM (a CI job cancelled) ends the run as Ctrl-C does: the results so far are
         # written as interrupted, never as a finished run. Installed before the engine starts,
         # so that the adapters' own handler (which ends engine processes) runs first and then
-        # this one.
+        # this one. Ctrl-C goes through the same handler, so that any number of them, at any
+        # moment, is remembered even where pytest's own handling of the first is cut short.
         if threading.current_thread() is threading.main_thread():
-            self._previous_sigterm = signal.signal(signal.SIGTERM, _interrupt)
+            self._previous_sigterm = signal.signal(signal.SIGTERM, self._interrupt)
+            self._previous_sigint = signal.signal(signal.SIGINT, self._interrupt)
+
+    def _interrupt(self, signum: int, frame: FrameType | None) -> None:
+        # Only the first signal stops the run; the next ones, and any while the files are
+        # written, are noted: raised again, they would cut short the writing of the partial
+        # files, or leave a finished run's files half complete.
+        first = not self._signalled
+        self._signalled = True
+        if first and not self._writing:
+            raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
 
     # -- running -----------------------------------------------------------------------------
 
@@ -275,16 +296,29 @@ class EngineSession:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         # Runs before pytest's terminal summary, which prints what is settled here.
-        if self._previous_sigterm is not None:
-            signal.signal(signal.SIGTERM, self._previous_sigterm)
+        self._writing = True
         if self.baseline is not None:
             settle_baseline(self.results, self.baseline, self._selected)
         self.results.strict_baseline = bool(self._option("strict-baseline"))
-        interrupted = int(session.exitstatus) == pytest.ExitCode.INTERRUPTED
+        signalled = self._signalled
+        interrupted = signalled or int(session.exitstatus) == pytest.ExitCode.INTERRUPTED
         if self.files is not None and self._stopped_with is None:
             self.files.finish(self.results, interrupted=interrupted, previous=self.baseline)
+        # The files are written: a signal from here on ends the kit as pytest would.
+        self._writing = False
+        self._interrupted = signalled
+        for signum, previous in (
+            (signal.SIGTERM, self._previous_sigterm),
+            (signal.SIGINT, self._previous_sigint),
+        ):
+            if previous is not None:
+                signal.signal(signum, previous)
         if self.adapter is not None:
-            self.adapter.close()
+            try:
+                self.adapter.close()
+            except Exception as exc:
+                # The results are written; an engine that breaks on the way out costs a line.
+                print(f"conformance: error: the engine failed to close: {exc}", file=sys.stderr)
         session.exitstatus = self._exit_status(int(session.exitstatus))
         if self.results.strict_baseline and not interrupted:
             # One line per stale entry, for the exit code of 1 they made.
@@ -302,6 +336,8 @@ class EngineSession:
         """The kit's documented exit code for the way pytest ended and the results it kept."""
         if self._stopped_with is not None:
             return self._stopped_with
+        if self._interrupted:
+            return EXIT_INTERRUPTED
         if status in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             return EXIT_FAILED if self._other_failures else exit_code(self.results)
         if status == pytest.ExitCode.NO_TESTS_COLLECTED:
@@ -312,10 +348,6 @@ class EngineSession:
         if status == pytest.ExitCode.INTERNAL_ERROR:
             return EXIT_INTERNAL
         return EXIT_USAGE
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
 
 
 def _unreachable(exc: EngineError) -> str:
