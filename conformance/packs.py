@@ -504,7 +504,7 @@ def _stray_features(root: Path) -> list[Problem]:
 
 
 def pack_files(pack: Pack) -> list[tuple[str, Path]]:
-    """Every file of the pack, named ``features/...`` or ``fixtures/...`` below its folders.
+    """Every file of the pack, named below its root (``features/<pack>/...``, ``fixtures/...``).
 
     Python's own caches are left out: they are made by running the pack, not part of it.
     """
@@ -516,7 +516,7 @@ def pack_files(pack: Pack) -> list[tuple[str, Path]]:
             relative = path.relative_to(folder)
             if "__pycache__" in relative.parts or path.is_dir():
                 continue
-            found.append((f"{part}/{relative.as_posix()}", path))
+            found.append((f"{part}/{pack.id}/{relative.as_posix()}", path))
     return sorted(found)
 
 
