@@ -28,7 +28,7 @@ from .engine import engine_header
 from .outputs import deliver, partial_path, strict_json, write_text
 from .packs import Pack
 from .pages import render_run_report
-from .provenance import kit_identity, pack_hashes, pack_provenance
+from .provenance import kit_identity, pack_hashes, pack_provenance, provenance_lines
 from .results import Report, RunResults, State, clause_table
 from .summary import render_summary
 
@@ -48,6 +48,8 @@ def print_clause_table(
     """The closing section of a run: one verdict a clause, the totals, the baseline's news."""
     terminal.section("conformance by clause")
     terminal.write_line(engine_header(results.adapter, results.engine))
+    for line in provenance_lines(packs):
+        terminal.write_line(line)
     for line in clause_table(results.verdicts(packs)):
         terminal.write_line(line)
     terminal.write_line("verdict by pack:")
