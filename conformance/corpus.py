@@ -433,7 +433,8 @@ def replay_corpus(files: Sequence[Path], spec: str, timeout: float, connect: flo
         try:
             adapter.close()
         except Exception as exc:
-            print(f"conformance: error: the engine failed to close: {exc}", file=sys.stderr)
+            first = (str(exc).splitlines() or [type(exc).__name__])[0]
+            print(f"conformance: error: the engine failed to close: {first}", file=sys.stderr)
     for line in clause_table(results.verdicts(packs)):
         print(line)
     print(

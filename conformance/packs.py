@@ -650,7 +650,15 @@ def _read_fixtures(root: Path, pack_id: str) -> tuple[dict[str, Fixture], tuple[
         if isinstance(case, dict) and case.get("policy_id") != pack_id:
             problems.append(Problem(path, f"case policy_id must be the pack's id, {pack_id}"))
             continue
-        for violation in contract.violations("case", case):
+        try:
+            violations = contract.violations("case", case)
+        except ValueError as exc:
+            # The pack's facts schema cannot be read: its own problem names it.
+            problems.append(
+                Problem(path, "case cannot be checked: its pack's facts schema cannot be read")
+            )
+            continue
+        for violation in violations:
             hint = ""
             if "is not of type 'string'" in violation.message and "date" in violation.path:
                 hint = " (quote dates in YAML, or they are read as dates, not strings)"

@@ -318,7 +318,8 @@ class EngineSession:
                 self.adapter.close()
             except Exception as exc:
                 # The results are written; an engine that breaks on the way out costs a line.
-                print(f"conformance: error: the engine failed to close: {exc}", file=sys.stderr)
+                first = (str(exc).splitlines() or [type(exc).__name__])[0]
+                print(f"conformance: error: the engine failed to close: {first}", file=sys.stderr)
         session.exitstatus = self._exit_status(int(session.exitstatus))
         if self.results.strict_baseline and not interrupted:
             # One line per stale entry, for the exit code of 1 they made.
