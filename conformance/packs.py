@@ -652,7 +652,7 @@ def _read_fixtures(root: Path, pack_id: str) -> tuple[dict[str, Fixture], tuple[
             continue
         try:
             violations = contract.violations("case", case)
-        except ValueError as exc:
+        except ValueError:
             # The pack's facts schema cannot be read: its own problem names it.
             problems.append(
                 Problem(path, "case cannot be checked: its pack's facts schema cannot be read")
