@@ -415,11 +415,12 @@ def _read_packs(roots: tuple[Path, ...]) -> tuple[tuple[Pack, ...], tuple[Proble
     # Read once a process: the preflight, the plugin and the steps all ask for the catalogues.
     known: dict[str, Pack] = {}
     problems: list[Problem] = []
-    for root in roots:
+    for index, root in enumerate(roots):
         if root != paths.KIT_ROOT and not (root / "features").is_dir():
             problems.append(Problem(root, "is no pack root: it has no features/ folder"))
             continue
-        found_packs, found = _read_root(root / "features", added=root != paths.KIT_ROOT)
+        # The first root is the kit's own (see paths.pack_roots); every other one is added.
+        found_packs, found = _read_root(root / "features", added=index > 0)
         for pack in found_packs:
             if pack.id in known:
                 where = display(known[pack.id].directory)

@@ -136,7 +136,7 @@ def shipped_digests() -> dict[str, dict[str, str]]:
 
 def origin(pack: Pack) -> Origin:
     """Whether the pack is one the kit shipped, a shipped one whose files changed, or added."""
-    if pack.directory.parent.resolve() != paths.FEATURES.resolve():
+    if pack.added:
         return "added"
     known = shipped_digests().get(pack.id, {}).get("pack")
     return "shipped" if known == pack_digest(pack) else "modified"

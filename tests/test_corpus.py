@@ -120,7 +120,8 @@ def test_the_corpus_and_the_gherkin_suite_give_the_same_verdicts(
     ("content", "problem"),
     [
         ("not json", "is not JSON"),
-        ('{"corpus_version": "1.0"}', "'kit_version' is a required property"),
+        ('{"corpus_version": "1.1"}', "'kit_version' is a required property"),
+        ('{"corpus_version": "1.0"}', "export it again"),
     ],
 )
 def test_a_corpus_that_is_not_one_is_a_usage_error(
@@ -134,21 +135,9 @@ def test_a_corpus_that_is_not_one_is_a_usage_error(
     assert len(run.err.strip().splitlines()) == 1 and "Traceback" not in run.err
 
 
-def test_replay_against_an_unreachable_engine_exits_3(tmp_path: Path) -> None:
-    path = tmp_path / "empty.corpus.json"
-    path.write_text(
-        json.dumps(
-            {
-                "corpus_version": "1.0",
-                "kit_version": "0",
-                "contract_version": "2.0",
-                "pack": "contract",
-                "scenarios": [],
-                "left_out": [],
-            }
-        ),
-        encoding="utf-8",
-    )
+@pytest.mark.slow
+def test_replay_against_an_unreachable_engine_exits_3(corpus: list[Path]) -> None:
+    path = next(p for p in corpus if p.name == "contract.corpus.json")
     run = conformance(
         "replay", str(path), "--adapter", "http:http://127.0.0.1:9/v1", "--connect-timeout", "0.2"
     )
