@@ -277,7 +277,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("corpus")
     run = conformance("export", "--out", str(folder))
     assert run.code == 0, run.out + run.err
-    return folder / "contract.corpus.json"
+    return folder / "inotuzumab_besponsa.corpus.json"
 
 
 def _edited(exported: Path, tmp_path: Path, change: Any, *, digest: bool = False) -> Path:
@@ -300,7 +300,7 @@ def _first_expectation(document: dict[str, Any]) -> None:
     ("change", "digest", "problem"),
     [
         (_first_expectation, False, "its scenarios were edited after export"),
-        (_first_expectation, True, "is not the corpus this kit exports for pack contract"),
+        (_first_expectation, True, "is not the corpus this kit exports for pack inotuzumab_besponsa"),
         (lambda d: d.update(pack_digest="0" * 64), True, "was exported from other files"),
         (lambda d: d.update(pack="no_such_pack"), True, "which this kit does not have"),
         (lambda d: d.update(scenarios=[]), True, "is not the corpus this kit exports"),
@@ -329,10 +329,10 @@ def test_replay_of_the_corpus_as_exported_still_certifies(exported: Path) -> Non
     ("change", "problem"),
     [
         (lambda d: d["scenarios"][0]["case"].pop("case_id"), "its case breaks the contract"),
-        (lambda d: d.update(scenarios=[]), "holds no scenario of pack contract to replay"),
+        (lambda d: d.update(scenarios=[]), "holds no scenario of pack inotuzumab_besponsa to replay"),
         (
-            lambda d: d["scenarios"][0].update(pack="inotuzumab_besponsa"),
-            "is of pack inotuzumab_besponsa, in a corpus of pack contract",
+            lambda d: d["scenarios"][0].update(pack="contract"),
+            "is of pack contract, in a corpus of pack inotuzumab_besponsa",
         ),
     ],
     ids=["malformed-case", "empty", "entry-of-another-pack"],
@@ -347,7 +347,7 @@ def test_a_malformed_or_empty_corpus_is_a_usage_error_never_the_engines(
 ) -> None:
     # Past the digest checks (as for a pack the kit does not ship), the content is checked.
     path = _edited(exported, tmp_path, change, digest=True)
-    known = {"contract": {"corpus": json.loads(path.read_text())["digest"]}}
+    known = {"inotuzumab_besponsa": {"corpus": json.loads(path.read_text())["digest"]}}
     monkeypatch.setattr(provenance, "shipped_digests", lambda: known)
     monkeypatch.setattr(provenance, "origin", lambda pack: "shipped")
     code = cli.main(["replay", str(path)])
