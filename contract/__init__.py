@@ -13,7 +13,6 @@ vocabulary (the facts schema's ``$defs/missing_fact``).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -71,8 +70,9 @@ class Violation:
 @cache
 def schema(name: SchemaName) -> dict[str, Any]:
     """Return the named contract schema as parsed JSON."""
-    with (SCHEMA_DIR / f"{name}.schema.json").open(encoding="utf-8") as f:
-        loaded: dict[str, Any] = json.load(f)
+    from policy_conformance.reading import MAX_SCHEMA_BYTES, read_json
+
+    loaded: dict[str, Any] = read_json(SCHEMA_DIR / f"{name}.schema.json", MAX_SCHEMA_BYTES)
     return loaded
 
 
