@@ -13,8 +13,9 @@ import jsonschema
 import pytest
 
 from policy_conformance import contract
-from policy_conformance.corpus import CORPUS_SCHEMA
+from policy_conformance.corpus import CORPUS_SCHEMA, corpus_digest
 from policy_conformance.packs import load_packs
+from policy_conformance.provenance import shipped_digests
 from tests.kit import Run, conformance
 
 #: The reference and mutants wrong in different ways: a rating, a graded field, a contract
@@ -63,6 +64,21 @@ def test_the_export_has_one_file_per_pack_and_validates(corpus: list[Path]) -> N
             assert bool(broken) == (entry["send"] == "malformed"), entry["id"]
             assert entry["expect"], entry["id"]
     assert len(ids) == len(set(ids)) >= 140
+
+
+@pytest.mark.slow
+def test_the_export_gives_the_corpus_digests_the_kit_ships(corpus: list[Path]) -> None:
+    shipped = shipped_digests()
+    stale = []
+    for path in corpus:
+        document = _load(path)
+        assert document["digest"] == corpus_digest(document)
+        if document["digest"] != shipped[document["pack"]]["corpus"]:
+            stale.append(document["pack"])
+    assert stale == [], (
+        f"the corpora of {stale} changed: run `python -m policy_conformance.provenance` and "
+        "commit conformance/shipped_packs.json"
+    )
 
 
 @pytest.mark.slow
