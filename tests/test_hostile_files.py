@@ -150,6 +150,16 @@ def test_an_engine_whose_close_raises_costs_one_line_and_keeps_the_verdict(
     _one_line(run.err)
 
 
+def test_a_fuzzed_engine_whose_close_raises_costs_one_line() -> None:
+    engine = "python:tests.engines.fails_to_close:FailsToClose"
+    run = conformance(
+        "fuzz", "--adapter", engine, "--pack", "inotuzumab_besponsa", "--cases", "3",
+    )  # fmt: skip
+    assert run.code == 0, run.out + run.err
+    assert "the engine failed to close" in run.err
+    _one_line(run.err)
+
+
 # -- interrupts ----------------------------------------------------------------------------
 
 
@@ -322,6 +332,15 @@ def test_replay_refuses_a_corpus_that_is_not_as_exported(
 def test_replay_of_the_corpus_as_exported_still_certifies(exported: Path) -> None:
     run = conformance("replay", str(exported))
     assert run.code == 0, run.out[-2000:] + run.err
+
+
+@pytest.mark.slow
+def test_a_replayed_engine_whose_close_raises_costs_one_line(exported: Path) -> None:
+    engine = "python:tests.engines.fails_to_close:FailsToClose"
+    run = conformance("replay", str(exported), "--adapter", engine)
+    assert run.code == 0, run.out[-2000:] + run.err
+    assert "the engine failed to close" in run.err
+    _one_line(run.err)
 
 
 @pytest.mark.slow
