@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -29,7 +28,7 @@ from policy_conformance.adapters.limits import MAX_NESTING, TooDeeplyNested, loa
 
 from . import paths
 from .errors import KitError
-from .reading import MAX_SCHEMA_BYTES, read_json
+from .reading import MAX_SCHEMA_BYTES, read_json, read_regular
 
 __all__ = [
     "Clause",
@@ -182,18 +181,13 @@ def read_kit_file(path: Path) -> tuple[str | None, Problem | None]:
     Only regular files are opened (a FIFO or a folder named like a feature would block or fail),
     only up to :data:`MAX_FILE_BYTES`, and only as UTF-8.
     """
+    # The one bounded reader: opened without blocking and checked on the open file, so that a
+    # FIFO put in the file's place after a check cannot make the kit wait.
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            return None, Problem(path, "cannot be read: not a regular file")
-        if info.st_size > MAX_FILE_BYTES:
-            return None, Problem(path, f"cannot be read: larger than {MAX_FILE_BYTES} bytes")
-        with path.open("rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        return None, Problem(path, f"cannot be read: {exc.strerror}")
-    if len(data) > MAX_FILE_BYTES:
-        return None, Problem(path, f"cannot be read: larger than {MAX_FILE_BYTES} bytes")
+        data = read_regular(path, MAX_FILE_BYTES)
+    except KitError as exc:
+        why = str(exc).removeprefix(str(path)).strip().removeprefix("is ")
+        return None, Problem(path, why if why.startswith("cannot") else f"cannot be read: {why}")
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
