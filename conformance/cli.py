@@ -222,6 +222,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         return _command(arguments)
+    except KeyboardInterrupt:
+        # Ctrl-C before a command could take it over (a run records its own): nothing is done.
+        print("conformance: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`| head -1`): nothing more can be shown and no verdict was
         # delivered; end quietly, as a program that SIGPIPE ends (Python would print at exit).

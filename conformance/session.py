@@ -67,8 +67,8 @@ class EngineSession:
         # Set by the kit's own SIGINT and SIGTERM handler: however pytest ends afterwards (a
         # second Ctrl-C can cut its own handling short), the run counts as interrupted.
         self._signalled = False
-        # While the run's files are written, a signal is noted rather than raised.
-        self._writing = False
+        # Once the run's end is settled (sessionfinish), a signal is noted rather than raised.
+        self._settled = False
         self._interrupted = False
         self._stopped_with: int | None = None
         self._user_interrupted = False
@@ -76,6 +76,8 @@ class EngineSession:
         self._other_failures = False
         # Plain failure text unless the user asked pytest for a particular traceback style.
         self._plain_failures = config.getoption("tbstyle", "auto") == "auto"
+        # From the start: an interrupt during collection is the kit's to record too.
+        self._interrupt_on_sigterm()
 
     def _option(self, name: str) -> Any:
         return self.config.getoption("conformance_" + name.replace("-", "_"))
@@ -137,7 +139,6 @@ class EngineSession:
                 html=self._option("html"),
                 write_baseline_to=self._option("write-baseline"),
             )
-            self._interrupt_on_sigterm()
             self.adapter, self.results.engine = open_engine(
                 self.results.adapter, self._adapter_options()
             )
@@ -196,17 +197,17 @@ class EngineSession:
         # so that the adapters' own handler (which ends engine processes) runs first and then
         # this one. Ctrl-C goes through the same handler, so that any number of them, at any
         # moment, is remembered even where pytest's own handling of the first is cut short.
-        if threading.current_thread() is threading.main_thread():
+        if threading.current_thread() is threading.main_thread() and self._previous_sigint is None:
             self._previous_sigterm = signal.signal(signal.SIGTERM, self._interrupt)
             self._previous_sigint = signal.signal(signal.SIGINT, self._interrupt)
 
     def _interrupt(self, signum: int, frame: FrameType | None) -> None:
-        # Only the first signal stops the run; the next ones, and any while the files are
-        # written, are noted: raised again, they would cut short the writing of the partial
-        # files, or leave a finished run's files half complete.
+        # Only the first signal stops the run; the next ones, and any once the run's end is
+        # settled, are noted: raised again, they would cut short the writing of the partial
+        # files, or leave a finished run's files half complete or its exit code at odds with them.
         first = not self._signalled
         self._signalled = True
-        if first and not self._writing:
+        if first and not self._settled:
             raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
 
     # -- running -----------------------------------------------------------------------------
@@ -296,7 +297,7 @@ class EngineSession:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         # Runs before pytest's terminal summary, which prints what is settled here.
-        self._writing = True
+        self._settled = True
         if self.baseline is not None:
             settle_baseline(self.results, self.baseline, self._selected)
         self.results.strict_baseline = bool(self._option("strict-baseline"))
@@ -304,15 +305,7 @@ class EngineSession:
         interrupted = signalled or int(session.exitstatus) == pytest.ExitCode.INTERRUPTED
         if self.files is not None and self._stopped_with is None:
             self.files.finish(self.results, interrupted=interrupted, previous=self.baseline)
-        # The files are written: a signal from here on ends the kit as pytest would.
-        self._writing = False
         self._interrupted = signalled
-        for signum, previous in (
-            (signal.SIGTERM, self._previous_sigterm),
-            (signal.SIGINT, self._previous_sigint),
-        ):
-            if previous is not None:
-                signal.signal(signum, previous)
         if self.adapter is not None:
             try:
                 self.adapter.close()
@@ -321,10 +314,25 @@ class EngineSession:
                 first = (str(exc).splitlines() or [type(exc).__name__])[0]
                 print(f"conformance: error: the engine failed to close: {first}", file=sys.stderr)
         session.exitstatus = self._exit_status(int(session.exitstatus))
+        if self._signalled and not signalled:
+            print(
+                "conformance: interrupted once the run had ended: its results stand",
+                file=sys.stderr,
+            )
         if self.results.strict_baseline and not interrupted:
             # One line per stale entry, for the exit code of 1 they made.
             for line in stale_entries(self.results):
                 print(f"conformance: stale baseline entry: {line}", file=sys.stderr)
+
+    def pytest_unconfigure(self) -> None:
+        # The run is over: the process (an export, a vendor's script) gets its handlers back.
+        for signum, previous in (
+            (signal.SIGTERM, self._previous_sigterm),
+            (signal.SIGINT, self._previous_sigint),
+        ):
+            if previous is not None:
+                signal.signal(signum, previous)
+        self._previous_sigterm = self._previous_sigint = None
 
     @pytest.hookimpl(trylast=True, specname="pytest_sessionfinish")
     def pytest_sessionfinish_junit(self, session: pytest.Session) -> None:

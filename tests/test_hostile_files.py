@@ -210,6 +210,45 @@ def test_interrupts_of_any_count_leave_only_partial_files_marked_interrupted(
     assert "Conformant on all" not in Path(f"{files['--summary']}.partial").read_text()
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0])
+def test_an_interrupt_at_any_moment_leaves_files_that_agree_with_the_exit_code(
+    tmp_path: Path, delay: float
+) -> None:
+    # Whenever the two signals land (start-up, collection, a scenario, the end), the outcome is
+    # either an interrupted run with partial files only, or a finished run whose files say so.
+    report, summary = tmp_path / "report.json", tmp_path / "summary.md"
+    run = subprocess.Popen(
+        [
+            sys.executable, "-m", "policy_conformance", "run", "--adapter", SLOW, *ECHO,
+            "--report", str(report), "--summary", str(summary),
+        ],
+        cwd=KIT_ROOT, env=run_environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    time.sleep(delay)
+    for _ in range(2):
+        if run.poll() is None:
+            run.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+    _, err = run.communicate(timeout=120)
+    if run.returncode == -signal.SIGINT:
+        # Stopped while Python itself was still starting: the kit had written nothing.
+        assert not list(tmp_path.iterdir()), err
+        return
+    assert "Traceback" not in err, err
+    if run.returncode == 130:
+        assert not report.exists() and not summary.exists(), err
+        partial = Path(f"{report}.partial")
+        if partial.exists():
+            assert json.loads(partial.read_text())["state"] == "interrupted"
+    else:
+        assert run.returncode == 0, err
+        finished = json.loads(report.read_text())
+        assert finished["state"] == "complete" and finished["exit_code"] == 0
+        assert not Path(f"{report}.partial").exists()
+
+
 # -- compare -------------------------------------------------------------------------------
 
 
