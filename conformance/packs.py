@@ -376,6 +376,12 @@ def _read_facts(path: Path, pack_id: str) -> tuple[dict[str, str], list[Problem]
     expected_id = f"https://policy-conformance.org/packs/{pack_id}/facts.schema.json"
     if not isinstance(facts, dict) or facts.get("$id") != expected_id:
         return {}, [Problem(path, f"$id must be {expected_id}")]
+    known = {contract.schema(name)["$id"] for name in ("case", "decision", "facts")}
+    for ref in _refs(facts):
+        if not ref.startswith("#") and ref.partition("#")[0] not in known | {expected_id}:
+            return {}, [
+                Problem(path, f"$ref {ref!r} names no schema of the kit (the kit fetches none)")
+            ]
     choices = facts.get("$defs", {}).get("missing_fact", {}).get("oneOf")
     if not isinstance(choices, list) or not choices:
         return {}, [
@@ -396,6 +402,19 @@ def _read_facts(path: Path, pack_id: str) -> tuple[dict[str, str], list[Problem]
         else:
             vocabulary[name] = " ".join(title.split())
     return vocabulary, problems
+
+
+def _refs(schema: Any) -> Iterator[str]:
+    """Every ``$ref`` of a schema (its nesting is bounded when it is read)."""
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            yield from _refs(value)
 
 
 def read_packs(roots: tuple[Path, ...] | None = None) -> tuple[list[Pack], list[Problem]]:
@@ -647,8 +666,8 @@ def _read_fixtures(root: Path, pack_id: str) -> tuple[dict[str, Fixture], tuple[
             continue
         try:
             violations = contract.violations("case", case)
-        except ValueError:
-            # The pack's facts schema cannot be read: its own problem names it.
+        except Exception:
+            # The pack's facts schema cannot be read or used: its own problem names it.
             problems.append(
                 Problem(path, "case cannot be checked: its pack's facts schema cannot be read")
             )

@@ -147,6 +147,19 @@ def test_a_facts_schema_nested_200000_deep_is_one_line_per_problem(tmp_path: Pat
     assert "Traceback" not in run.err and "RecursionError" not in run.err
 
 
+def test_a_facts_schema_that_refers_outside_the_kit_is_refused(tmp_path: Path) -> None:
+    root = tmp_path / "packs"
+    root.mkdir()
+    facts = _added_pack(root) / "facts.schema.json"
+    schema = json.loads(facts.read_text())
+    schema["properties"]["clinical"] = {"$ref": "http://127.0.0.1:9/facts.json"}
+    facts.write_text(json.dumps(schema))
+    run = conformance("run", "--packs", str(root), "--pack", "added_words")
+    assert run.code == 2, run.out + run.err
+    assert "$ref 'http://127.0.0.1:9/facts.json' names no schema of the kit" in run.err
+    assert "Traceback" not in run.err
+
+
 # -- provenance ----------------------------------------------------------------------------
 
 
