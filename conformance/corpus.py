@@ -249,7 +249,7 @@ def check_corpus(path: Path, document: dict[str, Any]) -> str:
     if pack is None:
         raise KitError(
             f"{path}: is a corpus of pack {pack_id!r}, which this kit does not have "
-            f"(known: {', '.join(packs)}; add a pack root with --packs)"
+            f"(known: {', '.join(packs)}; name the root of an added pack in CONFORMANCE_PACKS)"
         )
     here = pack_digest(pack)
     if document["pack_digest"] != here:
