@@ -100,14 +100,28 @@ def pack_digest(pack: Pack) -> str:
     """The sha256 of every file of the pack: each file's name and content, in name order."""
     digest = hashlib.sha256()
     for name, path in pack_files(pack):
-        try:
-            content = path.read_bytes() if path.is_file() else b"<not a regular file>"
-        except OSError as exc:
-            content = f"<unreadable: {exc.strerror}>".encode()
-        for part in (name.encode(), content):
-            digest.update(len(part).to_bytes(8, "big"))
-            digest.update(part)
+        encoded = name.encode()
+        digest.update(len(encoded).to_bytes(8, "big"))
+        digest.update(encoded)
+        _add_content(digest, path)
     return digest.hexdigest()
+
+
+def _add_content(digest: Any, path: Path) -> None:
+    # Streamed, so that a huge file in a pack folder costs time, never memory; whatever is no
+    # regular file (a FIFO, a link to a device) counts by what it is, unopened.
+    try:
+        if not path.is_file():
+            raise OSError(0, "not a regular file")
+        size = path.stat().st_size
+        with path.open("rb") as stream:
+            digest.update(size.to_bytes(8, "big"))
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+    except OSError as exc:
+        marker = f"<{exc.strerror}>".encode()
+        digest.update(len(marker).to_bytes(8, "big"))
+        digest.update(marker)
 
 
 def _digest(root: Path, files: Iterable[Path]) -> str:
