@@ -253,8 +253,9 @@ def protocol_violation(name: Message, message: object, *, strict: bool = False) 
 
 @cache
 def _protocol_schema(strict: bool) -> dict[str, Any]:
-    with PROTOCOL_SCHEMA.open(encoding="utf-8") as f:
-        document: dict[str, Any] = json.load(f)
+    from policy_conformance.reading import MAX_SCHEMA_BYTES, read_json
+
+    document: dict[str, Any] = read_json(PROTOCOL_SCHEMA, MAX_SCHEMA_BYTES)
     if not strict:
         for name in _PAYLOADS:
             document["$defs"][name] = {"type": "object"}

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import KitError
-from .outputs import strict_json, write_text
+from .outputs import deliver, strict_json
 from .reading import read_json
 from .results import RunResults
 
@@ -106,5 +106,5 @@ def write_baseline(path: Path, results: RunResults, previous: Baseline | None = 
         for s in results.scenarios
         if s.outcome in ("failed", "errored")
     ]
-    write_text(path, strict_json({"format": FORMAT, "adapter": results.adapter, "known": known}))
+    deliver(path, strict_json({"format": FORMAT, "adapter": results.adapter, "known": known}))
     return len(known)

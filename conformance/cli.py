@@ -7,7 +7,6 @@ command quietly.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -223,6 +222,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         return _command(arguments)
+    except KeyboardInterrupt:
+        # Ctrl-C before a command could take it over (a run records its own): nothing is done.
+        print("conformance: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`| head -1`): nothing more can be shown and no verdict was
         # delivered; end quietly, as a program that SIGPIPE ends (Python would print at exit).
@@ -372,10 +375,11 @@ def new_pack_command(parsed: argparse.Namespace) -> int:
 
 
 def export_command(out: Path) -> int:
-    from .corpus import export_corpus
+    from .corpus import MAX_CORPUS_BYTES, export_corpus
+    from .reading import read_json
 
     for path in export_corpus(out):
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = read_json(path, MAX_CORPUS_BYTES)
         print(
             f"{path}: {len(document['scenarios'])} scenarios"
             + (f", {len(document['left_out'])} left out" if document["left_out"] else "")

@@ -7,12 +7,19 @@ sends and the expectations written in the features, never values computed by an 
 JSON file per pack, valid against ``corpus.schema.json``. Replay grades each answer with the same
 rules as the steps (:mod:`.grading`), sends each decided case twice more as the steps do, and
 exits like ``conformance run``.
+
+A corpus certifies only as exported: it carries the digest of the pack it was exported from and
+a digest of its own scenarios. Replay refuses, before any engine starts, a corpus whose pack
+here has other files, whose scenarios no longer match its digest, or (for a pack shipped with
+the kit) whose digest is not the one the kit's own export gives; every case is checked against
+the contract first, so that a malformed corpus is a usage error, never the engine's fault.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import hashlib
 import io
 import json
 import sys
@@ -36,21 +43,39 @@ from .grading import (
     repeat_case_id,
 )
 from .outputs import strict_json, write_text
-from .results import EXIT_USAGE
+from .reading import MAX_SCHEMA_BYTES, read_json
 
 __all__ = [
     "CORPUS_SCHEMA",
     "CORPUS_VERSION",
     "EXPECTED",
+    "MAX_CORPUS_BYTES",
     "SENT",
     "CorpusRecorder",
+    "check_corpus",
+    "corpus_digest",
     "export_corpus",
     "load_corpus",
     "replay_corpus",
 ]
 
-CORPUS_VERSION: Final = "1.0"
+CORPUS_VERSION: Final = "1.1"
 CORPUS_SCHEMA: Final = paths.PACKAGE / "corpus.schema.json"
+#: The largest corpus read: a pack's corpus is a few hundred kilobytes.
+MAX_CORPUS_BYTES: Final = 256 * 1024 * 1024
+#: The fields of a scenario its corpus digest covers: all but where its feature file was.
+_DIGESTED: Final = (
+    "id",
+    "pack",
+    "line",
+    "name",
+    "clauses",
+    "readings",
+    "polarity",
+    "send",
+    "case",
+    "expect",
+)
 
 #: What a scenario's When step sent: how (``decide``, ``send``, ``malformed``) and the case.
 SENT: Final = pytest.StashKey[tuple[str, dict[str, Any]]]()
@@ -114,6 +139,8 @@ def export_corpus(out: Path) -> list[Path]:
     """Run the suite with a recorder against the reference engine and write one file per pack."""
     from policy_conformance import contract
 
+    from .packs import load_packs
+    from .provenance import pack_digest
     from .run import RUN_INI, SUITE
 
     if not out.is_dir():
@@ -143,6 +170,7 @@ def export_corpus(out: Path) -> list[Path]:
     by_pack: dict[str, list[dict[str, Any]]] = {}
     for entry in recorder.entries.values():
         by_pack.setdefault(entry["pack"], []).append(entry)
+    digests = {pack.id: pack_digest(pack) for pack in load_packs()}
     written = []
     for pack, entries in sorted(by_pack.items()):
         left_out = [
@@ -150,39 +178,117 @@ def export_corpus(out: Path) -> list[Path]:
             for key, (owner, why) in sorted(recorder.left_out.items())
             if owner == pack
         ]
-        document = {
+        document: dict[str, Any] = {
             "corpus_version": CORPUS_VERSION,
             "kit_version": __version__,
             "contract_version": contract.CONTRACT_VERSION,
             "pack": pack,
+            "pack_digest": digests[pack],
             "scenarios": entries,
             "left_out": left_out,
         }
+        document["digest"] = corpus_digest(document)
         path = out / f"{pack}.corpus.json"
         write_text(path, strict_json(document))
         written.append(path)
     return written
 
 
+def corpus_digest(document: dict[str, Any]) -> str:
+    """The sha256 of what a corpus grades by: its pack, its pack's digest and its scenarios."""
+    content = {
+        "pack": document.get("pack"),
+        "pack_digest": document.get("pack_digest"),
+        "contract_version": document.get("contract_version"),
+        "scenarios": [
+            {key: entry.get(key) for key in _DIGESTED} for entry in document.get("scenarios", [])
+        ],
+        "left_out": sorted(str(entry.get("id")) for entry in document.get("left_out", [])),
+    }
+    text = json.dumps(content, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
 def load_corpus(path: Path) -> dict[str, Any]:
     """A corpus file, checked against its schema; a usage error names the file and the problem."""
     import jsonschema
 
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise KitError(f"{path}: cannot be read: {exc.strerror}") from None
-    except ValueError as exc:
-        raise KitError(f"{path}: is not JSON: {exc}") from None
-    schema = json.loads(CORPUS_SCHEMA.read_text(encoding="utf-8"))
+    document = read_json(path, MAX_CORPUS_BYTES)
+    if isinstance(document, dict) and document.get("corpus_version") == "1.0":
+        raise KitError(
+            f"{path}: exported before corpora carried their pack's digest (corpus_version "
+            "1.0); export it again"
+        )
+    schema = read_json(CORPUS_SCHEMA, MAX_SCHEMA_BYTES)
     error = jsonschema.exceptions.best_match(
         jsonschema.Draft202012Validator(schema).iter_errors(document)
     )
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        raise KitError(f"{path}: {where}: {error.message} (corpus.schema.json)")
+        message = " ".join(error.message.split())[:200]
+        raise KitError(f"{path}: {where}: {message} (corpus.schema.json)")
     loaded: dict[str, Any] = document
     return loaded
+
+
+def check_corpus(path: Path, document: dict[str, Any]) -> str:
+    """Refuse a corpus that does not certify as exported; the line replay prints, if any.
+
+    Checked before any engine starts: the pack is one of this kit's, its files are those the
+    corpus was exported from, the scenarios are those the corpus's digest covers (and, for a
+    shipped pack, those the kit's own export gives), and every case is what its ``send`` says.
+    """
+    from policy_conformance import contract
+
+    from .packs import load_packs
+    from .provenance import origin, pack_digest, shipped_digests
+
+    packs = {pack.id: pack for pack in load_packs()}
+    pack_id = document["pack"]
+    pack = packs.get(pack_id)
+    if pack is None:
+        raise KitError(
+            f"{path}: is a corpus of pack {pack_id!r}, which this kit does not have "
+            f"(known: {', '.join(packs)}; name the root of an added pack in CONFORMANCE_PACKS)"
+        )
+    here = pack_digest(pack)
+    if document["pack_digest"] != here:
+        raise KitError(
+            f"{path}: was exported from other files of pack {pack_id} (sha256 "
+            f"{document['pack_digest'][:16]}, here {here[:16]}); export it again from this pack"
+        )
+    if document["digest"] != corpus_digest(document):
+        raise KitError(
+            f"{path}: its scenarios were edited after export (they do not match its digest); "
+            "only a corpus as exported certifies an engine"
+        )
+    where = origin(pack)
+    if where == "shipped" and document["digest"] != shipped_digests()[pack_id].get("corpus"):
+        raise KitError(
+            f"{path}: is not the corpus this kit exports for pack {pack_id} (its digest differs "
+            "from the one shipped with the kit); only a corpus as exported certifies an engine"
+        )
+    if not document["scenarios"]:
+        why = "; ".join(f"{e['id']}: {e['why']}" for e in document["left_out"][:3])
+        raise KitError(
+            f"{path}: holds no scenario of pack {pack_id} to replay"
+            + (f" (left out: {why})" if why else " (its pack has no scenario that passed export)")
+        )
+    for index, entry in enumerate(document["scenarios"]):
+        at = f"{path}: scenarios/{index} ({entry['id']})"
+        if entry["pack"] != pack_id:
+            raise KitError(f"{at}: is of pack {entry['pack']}, in a corpus of pack {pack_id}")
+        problems = contract.violations("case", entry["case"])
+        if entry["send"] == "malformed" and not problems:
+            raise KitError(f"{at}: its case is meant to be malformed but conforms to the contract")
+        if entry["send"] != "malformed" and problems:
+            raise KitError(f"{at}: its case breaks the contract: {problems[0]}")
+    if where != "shipped":
+        return (
+            f"note: pack {pack_id} is {where}, not as shipped with this kit: its corpus is "
+            "checked against its own digest only"
+        )
+    return ""
 
 
 def _grade(engine: Any, entry: dict[str, Any], policy: dict[str, str | None]) -> Grade:
@@ -242,6 +348,7 @@ def replay_corpus(files: Sequence[Path], spec: str, timeout: float, connect: flo
     )
 
     documents = [load_corpus(path) for path in files]
+    notes = [check_corpus(path, document) for path, document in zip(files, documents, strict=True)]
     resolved = resolve_adapter(spec)
     try:
         adapter, metadata = open_engine(
@@ -254,6 +361,9 @@ def replay_corpus(files: Sequence[Path], spec: str, timeout: float, connect: flo
         return EXIT_UNREACHABLE
     results = RunResults(adapter=resolved, engine=metadata)
     print(engine_header(resolved, metadata))
+    for note in notes:
+        if note:
+            print(note)
     # As a run does: a corpus of a policy the engine does not declare is not checked.
     packs = load_packs()
     known = {pack.id: pack for pack in packs}
@@ -262,7 +372,7 @@ def replay_corpus(files: Sequence[Path], spec: str, timeout: float, connect: flo
         print(f"not checked: {pack_id}: {why}")
     engine = CheckedEngine(adapter)
     try:
-        for document in documents:
+        for path, document in zip(files, documents, strict=True):
             if document["pack"] in results.not_checked:
                 continue
             source = known[known[document["pack"]].policy_of_requests]
@@ -287,6 +397,9 @@ def replay_corpus(files: Sequence[Path], spec: str, timeout: float, connect: flo
                 except AssertionError as exc:
                     message, outcome = describe(exc), "failed"
                     harm = harm_class(entry["expect"], None, None, contract_broken=True)
+                except KitError as exc:
+                    # The corpus's case, not the engine: the replay stops as a usage error.
+                    raise KitError(f"{path}: scenario {entry['id']}: {exc}") from None
                 except Exception as exc:
                     if not is_engine_fault(exc):
                         raise
@@ -312,11 +425,21 @@ def replay_corpus(files: Sequence[Path], spec: str, timeout: float, connect: flo
                 if message:
                     print("  " + message.splitlines()[0])
     finally:
-        adapter.close()
+        try:
+            adapter.close()
+        except Exception as exc:
+            first = (str(exc).splitlines() or [type(exc).__name__])[0]
+            print(f"conformance: error: the engine failed to close: {first}", file=sys.stderr)
     for line in clause_table(results.verdicts(packs)):
         print(line)
     print(
         f"scenarios: {results.count('passed')} passed, {results.count('failed')} failed, "
         f"{results.count('errored')} errored"
     )
-    return exit_code(results) if results.scenarios else EXIT_USAGE
+    if not results.scenarios:
+        raise KitError(
+            "no scenario was replayed: the engine implements none of the corpora's packs ("
+            + "; ".join(f"{k}: {v}" for k, v in results.not_checked.items())
+            + ")"
+        )
+    return exit_code(results)

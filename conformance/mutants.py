@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import json
 import os
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
+from .compare import load_report
 from .errors import KitError
 from .outputs import strict_json, write_text
 from .paths import PACKS_VARIABLE
@@ -175,7 +175,7 @@ def _run_one(module: str, name: str, clause: str, folder: Path, pack: str | None
     if done.returncode not in (EXIT_CONFORMANT, EXIT_FAILED, EXIT_ERRORED) or not report.exists():
         last = (done.stderr.strip().splitlines() or done.stdout.strip().splitlines() or [""])[-1]
         raise KitError(f"mutant {name}: conformance run exited {done.returncode}: {last}")
-    scenarios = json.loads(report.read_text(encoding="utf-8"))["scenarios"]
+    scenarios = load_report(report)["scenarios"]
     killers = [
         {
             "name": s["name"],

@@ -9,6 +9,9 @@ Every output a run writes (the JSON report, the Markdown summary, a baseline) go
   name not yet taken) is written beside itself and renamed over; a symlink is written through, so
   the link stays and its target gets the text; a special file (``/dev/stdout``, a FIFO) is written
   in place, because a rename would replace the device instead of writing to it.
+- :func:`write_text` raises :class:`OutputError` (a one-line :class:`KitError` naming the path)
+  when the device is full or the file cannot be written; :func:`deliver` then keeps the text in
+  a file of the temporary folder and says where in one line, so a run's results are never lost.
 - :func:`strict_json` writes JSON any parser reads: an engine's NaN or Infinity becomes a string,
   and text that cannot be encoded (a lone surrogate) is escaped.
 """
@@ -19,13 +22,27 @@ import json
 import math
 import os
 import stat
+import sys
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from .errors import KitError
 
-__all__ = ["check_outputs", "partial_path", "strict_json", "strict_text", "write_text"]
+__all__ = [
+    "OutputError",
+    "check_outputs",
+    "deliver",
+    "partial_path",
+    "strict_json",
+    "strict_text",
+    "write_text",
+]
+
+
+class OutputError(KitError, OSError):
+    """A file the kit was asked to write cannot be written: one line naming it and why."""
 
 
 def partial_path(path: Path) -> Path:
@@ -59,6 +76,35 @@ def check_outputs(outputs: Iterable[tuple[str, Path | None]], reads: Iterable[Pa
             raise KitError(f"{option}: {path} cannot be written (permission denied)")
         if not target.exists() and not os.access(target.parent, os.W_OK | os.X_OK):
             raise KitError(f"{option}: cannot create files in {target.parent}")
+        if not _special(target):
+            _probe(option, path, target)
+
+
+def _special(target: Path) -> bool:
+    try:
+        return not stat.S_ISREG(target.stat().st_mode)
+    except OSError:
+        return False
+
+
+def _probe(option: str, path: Path, target: Path) -> None:
+    # A regular file is written beside itself and renamed over: make sure both can happen now,
+    # not once the whole run is done (``/proc/version`` passes every permission check as root).
+    try:
+        descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        raise KitError(
+            f"{option}: cannot create files in {target.parent} ({exc.strerror})"
+        ) from None
+    os.close(descriptor)
+    try:
+        if target.exists():
+            with target.open("ab"):
+                pass
+    except OSError as exc:
+        raise KitError(f"{option}: {path} cannot be written ({exc.strerror})") from None
+    finally:
+        Path(name).unlink(missing_ok=True)
 
 
 def _real(path: Path) -> Path:
@@ -67,7 +113,19 @@ def _real(path: Path) -> Path:
 
 
 def write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` as the user meant it (see the module's docstring)."""
+    """Write ``text`` to ``path`` as the user meant it (see the module's docstring).
+
+    Raises :class:`OutputError` when it cannot.
+    """
+    try:
+        _write_text(path, text)
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"{path} cannot be written: {exc.strerror or exc}") from None
+
+
+def _write_text(path: Path, text: str) -> None:
     target = _real(path)
     data = strict_text(text).encode("utf-8")
     try:
@@ -86,6 +144,31 @@ def write_text(path: Path, text: str) -> None:
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def deliver(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path``; when that fails, keep it in the temporary folder instead.
+
+    Returns where the text is. The failure is one line on stderr naming both paths.
+    """
+    try:
+        write_text(path, text)
+        return path
+    except OutputError as exc:
+        problem = str(exc)
+    descriptor, name = tempfile.mkstemp(prefix="conformance-", suffix=f"-{Path(path).name}")
+    kept = Path(name)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(strict_text(text).encode("utf-8"))
+    except OSError as exc:
+        kept.unlink(missing_ok=True)
+        print(
+            f"conformance: error: {problem}; nor could it be kept ({exc.strerror})", file=sys.stderr
+        )
+        return path
+    print(f"conformance: error: {problem}; kept in {kept} instead", file=sys.stderr)
+    return kept
 
 
 def strict_text(text: str) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -25,9 +24,11 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from policy_conformance import contract
+from policy_conformance.adapters.limits import MAX_NESTING, TooDeeplyNested, load_json
 
 from . import paths
 from .errors import KitError
+from .reading import MAX_SCHEMA_BYTES, read_json, read_regular
 
 __all__ = [
     "Clause",
@@ -43,6 +44,7 @@ __all__ = [
     "fixture_for",
     "load_fixtures",
     "load_packs",
+    "pack_files",
     "pack_named",
     "read_fixtures",
     "read_kit_file",
@@ -57,6 +59,14 @@ MAX_FILE_BYTES = 1 << 20
 #: a few hundred, while a "billion laughs" document of nested aliases would have billions.
 MAX_YAML_NODES = 100_000
 _FACT_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+# The catalogue schema's patterns end in ``$``, which Python's ``re.search`` also lets match
+# before a final newline: each id is matched whole here as well.
+_PACK_ID = re.compile(r"[a-z0-9]+(_[a-z0-9]+)*")
+_CLAUSE_ID = re.compile(r"[A-Z][A-Z0-9]*(-[A-Z0-9]+)+")
+_NAME_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}")
+#: Files that are code: an added pack carries none (see :func:`added_pack_code`).
+_CODE_SUFFIXES = (".py", ".pyc", ".pyo", ".pyd", ".so", ".pth")
 
 
 @dataclass(frozen=True)
@@ -114,6 +124,9 @@ class Pack:
     missing_facts: dict[str, str] = field(default_factory=dict)
     #: For a contract pack: the policy pack its requests start from.
     requests_from: str | None = None
+    #: The pack comes from a root added with ``--packs``, not from the kit's own: it is data
+    #: only, and its folder is never imported from.
+    added: bool = False
 
     @property
     def features(self) -> list[Path]:
@@ -128,7 +141,7 @@ class Pack:
     def steps(self) -> Path | None:
         """The pack's own step phrases, when it has any."""
         path = self.directory / "steps.py"
-        return path if path.is_file() else None
+        return path if path.is_file() and not self.added else None
 
     @property
     def version(self) -> str | None:
@@ -168,18 +181,13 @@ def read_kit_file(path: Path) -> tuple[str | None, Problem | None]:
     Only regular files are opened (a FIFO or a folder named like a feature would block or fail),
     only up to :data:`MAX_FILE_BYTES`, and only as UTF-8.
     """
+    # The one bounded reader: opened without blocking and checked on the open file, so that a
+    # FIFO put in the file's place after a check cannot make the kit wait.
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            return None, Problem(path, "cannot be read: not a regular file")
-        if info.st_size > MAX_FILE_BYTES:
-            return None, Problem(path, f"cannot be read: larger than {MAX_FILE_BYTES} bytes")
-        with path.open("rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        return None, Problem(path, f"cannot be read: {exc.strerror}")
-    if len(data) > MAX_FILE_BYTES:
-        return None, Problem(path, f"cannot be read: larger than {MAX_FILE_BYTES} bytes")
+        data = read_regular(path, MAX_FILE_BYTES)
+    except KitError as exc:
+        why = str(exc).removeprefix(str(path)).strip().removeprefix("is ")
+        return None, Problem(path, why if why.startswith("cannot") else f"cannot be read: {why}")
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
@@ -245,15 +253,45 @@ def _read_yaml(path: Path) -> tuple[Any, Problem | None]:
 @cache
 def _catalogue_validator() -> Draft202012Validator:
     schema_path = Path(__file__).with_name("catalogue.schema.json")
-    return Draft202012Validator(json.loads(schema_path.read_text(encoding="utf-8")))
+    return Draft202012Validator(read_json(schema_path, MAX_SCHEMA_BYTES))
 
 
-def _pack_from(path: Path, data: Any) -> tuple[Pack | None, list[Problem]]:
+def _ids_whole(data: dict[str, Any]) -> list[str]:
+    """The ids of a catalogue (already valid against its schema) that carry more than the id."""
+    info = data["pack"]
+    named: list[tuple[str, str, re.Pattern[str]]] = [("pack.id", info["id"], _PACK_ID)]
+    if "requests_from" in info:
+        named.append(("pack.requests_from", info["requests_from"], _PACK_ID))
+    policy = info.get("policy") or {}
+    for key in ("id", "version"):
+        if isinstance(policy.get(key), str):
+            pattern = _VERSION if key == "version" else _PACK_ID
+            named.append((f"pack.policy.{key}", policy[key], pattern))
+    for index, entry in enumerate(data["clauses"]):
+        named.append((f"clauses/{index}/id", entry["id"], _CLAUSE_ID))
+    for group in ("readings", "invariants"):
+        for index, entry in enumerate(data.get(group, [])):
+            named.append((f"{group}/{index}/id", entry["id"], _NAME_ID))
+            if "clause" in entry:
+                named.append((f"{group}/{index}/clause", entry["clause"], _CLAUSE_ID))
+            for at, clause in enumerate(entry.get("clauses", [])):
+                named.append((f"{group}/{index}/clauses/{at}", clause, _CLAUSE_ID))
+    return [
+        f"at /{where}: {value!r} is not a whole id (no spaces or line breaks around it)"
+        for where, value, pattern in named
+        if isinstance(value, str) and not pattern.fullmatch(value)
+    ]
+
+
+def _pack_from(path: Path, data: Any, *, added: bool) -> tuple[Pack | None, list[Problem]]:
     errors = sorted(_catalogue_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         return None, [
             Problem(path, f"at /{'/'.join(map(str, e.absolute_path))}: {e.message}") for e in errors
         ]
+    broken = _ids_whole(data)
+    if broken:
+        return None, [Problem(path, message) for message in broken]
     problems: list[Problem] = []
     info = data["pack"]
     clauses: dict[str, Clause] = {}
@@ -310,6 +348,7 @@ def _pack_from(path: Path, data: Any) -> tuple[Pack | None, list[Problem]]:
         invariants=invariants,
         missing_facts=missing_facts,
         requests_from=info.get("requests_from"),
+        added=added,
     )
     return pack, problems
 
@@ -323,9 +362,13 @@ def _read_facts(path: Path, pack_id: str) -> tuple[dict[str, str], list[Problem]
             return {}, [Problem(path, "is missing: a policy pack defines its facts here")]
         return {}, [problem]
     try:
-        facts = json.loads(text)
+        facts = load_json(text, MAX_NESTING)
+    except TooDeeplyNested as exc:
+        return {}, [Problem(path, f"is refused: {exc}")]
     except json.JSONDecodeError as exc:
         return {}, [Problem(path, f"is not valid JSON: {exc.msg}", exc.lineno)]
+    except ValueError as exc:
+        return {}, [Problem(path, f"is not valid JSON: {exc}")]
     try:
         Draft202012Validator.check_schema(facts)
     except SchemaError as exc:
@@ -333,6 +376,12 @@ def _read_facts(path: Path, pack_id: str) -> tuple[dict[str, str], list[Problem]
     expected_id = f"https://policy-conformance.org/packs/{pack_id}/facts.schema.json"
     if not isinstance(facts, dict) or facts.get("$id") != expected_id:
         return {}, [Problem(path, f"$id must be {expected_id}")]
+    known = {contract.schema(name)["$id"] for name in ("case", "decision", "facts")}
+    for ref in _refs(facts):
+        if not ref.startswith("#") and ref.partition("#")[0] not in known | {expected_id}:
+            return {}, [
+                Problem(path, f"$ref {ref!r} names no schema of the kit (the kit fetches none)")
+            ]
     choices = facts.get("$defs", {}).get("missing_fact", {}).get("oneOf")
     if not isinstance(choices, list) or not choices:
         return {}, [
@@ -355,6 +404,19 @@ def _read_facts(path: Path, pack_id: str) -> tuple[dict[str, str], list[Problem]
     return vocabulary, problems
 
 
+def _refs(schema: Any) -> Iterator[str]:
+    """Every ``$ref`` of a schema (its nesting is bounded when it is read)."""
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            yield from _refs(value)
+
+
 def read_packs(roots: tuple[Path, ...] | None = None) -> tuple[list[Pack], list[Problem]]:
     """Every pack of every pack root, and every problem found on the way."""
     packs, problems = _read_packs(roots or paths.pack_roots())
@@ -366,11 +428,12 @@ def _read_packs(roots: tuple[Path, ...]) -> tuple[tuple[Pack, ...], tuple[Proble
     # Read once a process: the preflight, the plugin and the steps all ask for the catalogues.
     known: dict[str, Pack] = {}
     problems: list[Problem] = []
-    for root in roots:
+    for index, root in enumerate(roots):
         if root != paths.KIT_ROOT and not (root / "features").is_dir():
             problems.append(Problem(root, "is no pack root: it has no features/ folder"))
             continue
-        found_packs, found = _read_root(root / "features")
+        # The first root is the kit's own (see paths.pack_roots); every other one is added.
+        found_packs, found = _read_root(root / "features", added=index > 0)
         for pack in found_packs:
             if pack.id in known:
                 where = display(known[pack.id].directory)
@@ -413,7 +476,7 @@ def _read_packs(roots: tuple[Path, ...]) -> tuple[tuple[Pack, ...], tuple[Proble
     return tuple(packs), tuple(problems)
 
 
-def _read_root(root: Path) -> tuple[list[Pack], list[Problem]]:
+def _read_root(root: Path, *, added: bool) -> tuple[list[Pack], list[Problem]]:
     packs: list[Pack] = []
     problems: list[Problem] = []
     for path in sorted(root.glob("*/clauses.yaml")):
@@ -421,14 +484,71 @@ def _read_root(root: Path) -> tuple[list[Pack], list[Problem]]:
         if problem:
             problems.append(problem)
             continue
-        pack, found = _pack_from(path, data)
+        pack, found = _pack_from(path, data, added=added)
         problems.extend(found)
         if pack:
             packs.append(pack)
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+            if added:
+                problems.extend(added_pack_code(pack))
+    folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+    for folder in folders:
         if not (folder / "clauses.yaml").exists() and any(folder.glob("*.feature")):
             problems.append(Problem(folder, "has features but no clauses.yaml"))
+    problems.extend(_stray_features(root))
     return packs, problems
+
+
+def _stray_features(root: Path) -> list[Problem]:
+    """Features the suite would collect that belong to no pack: beside the pack folders or
+    below one. Each would run under whatever clauses its tags name, checked by no catalogue."""
+    if not root.is_dir():
+        return []
+    stray = []
+    for path in sorted(root.rglob("*.feature")):
+        relative = path.relative_to(root)
+        if len(relative.parts) != 2:
+            stray.append(
+                Problem(
+                    path,
+                    "is outside any pack folder: a feature lives in features/<pack>/, "
+                    "beside its pack's clauses.yaml",
+                )
+            )
+    return stray
+
+
+def pack_files(pack: Pack) -> list[tuple[str, Path]]:
+    """Every file of the pack, named below its root (``features/<pack>/...``, ``fixtures/...``).
+
+    Python's own caches are left out: they are made by running the pack, not part of it.
+    """
+    found: list[tuple[str, Path]] = []
+    for part, folder in (("features", pack.directory), ("fixtures", pack.fixtures)):
+        if not folder.is_dir():
+            continue
+        for path in folder.rglob("*"):
+            relative = path.relative_to(folder)
+            if "__pycache__" in relative.parts or path.is_dir():
+                continue
+            found.append((f"{part}/{pack.id}/{relative.as_posix()}", path))
+    return sorted(found)
+
+
+def added_pack_code(pack: Pack) -> list[Problem]:
+    """An added pack's code files, each a problem: an added pack is data only.
+
+    A pack's ``steps.py`` runs inside the kit's own process, where it could rewrite any verdict
+    of any pack; the kit cannot fence Python off from itself, so it runs none from outside.
+    """
+    return [
+        Problem(
+            path,
+            "an added pack carries no code: its scenarios use the kit's shared phrases "
+            "(phrases of its own need a pack shipped with the kit)",
+        )
+        for name, path in pack_files(pack)
+        if name.endswith(_CODE_SUFFIXES)
+    ]
 
 
 def load_packs() -> list[Pack]:
@@ -544,7 +664,15 @@ def _read_fixtures(root: Path, pack_id: str) -> tuple[dict[str, Fixture], tuple[
         if isinstance(case, dict) and case.get("policy_id") != pack_id:
             problems.append(Problem(path, f"case policy_id must be the pack's id, {pack_id}"))
             continue
-        for violation in contract.violations("case", case):
+        try:
+            violations = contract.violations("case", case)
+        except Exception:
+            # The pack's facts schema cannot be read or used: its own problem names it.
+            problems.append(
+                Problem(path, "case cannot be checked: its pack's facts schema cannot be read")
+            )
+            continue
+        for violation in violations:
             hint = ""
             if "is not of type 'string'" in violation.message and "date" in violation.path:
                 hint = " (quote dates in YAML, or they are read as dates, not strings)"

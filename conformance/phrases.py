@@ -84,7 +84,11 @@ def step_modules(packs: list[Pack], *, load: bool = True) -> list[str]:
 
 
 def _import(name: str, path: Path) -> None:
+    # Whatever the file does on import, exiting included, is the pack's fault and ends the run
+    # as a kit error naming it: a SystemExit(0) must never pass for a finished run.
     try:
         importlib.import_module(name)
-    except Exception as exc:
-        raise PhrasesError(path, f"the pack's step phrases fail to load: {exc}") from exc
+    except BaseException as exc:
+        sys.modules.pop(name, None)
+        what = f"{type(exc).__name__}({exc})" if not isinstance(exc, Exception) else str(exc)
+        raise PhrasesError(path, f"the pack's step phrases fail to load: {what}") from None

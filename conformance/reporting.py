@@ -26,10 +26,10 @@ from . import paths
 from .baseline import Baseline, write_baseline
 from .digest import DIGEST_FIELD, report_digest
 from .engine import engine_header
-from .outputs import partial_path, strict_json, write_text
+from .outputs import deliver, partial_path, strict_json, write_text
 from .packs import Pack
 from .pages import render_run_report
-from .provenance import kit_identity, pack_hashes
+from .provenance import kit_identity, pack_hashes, pack_provenance, provenance_lines
 from .results import Report, RunResults, State, clause_table, harm_counts, harm_words
 from .summary import render_summary
 
@@ -49,6 +49,8 @@ def print_clause_table(
     """The closing section of a run: one verdict a clause, the totals, the baseline's news."""
     terminal.section("conformance by clause")
     terminal.write_line(engine_header(results.adapter, results.engine))
+    for line in provenance_lines(packs):
+        terminal.write_line(line)
     for line in clause_table(results.verdicts(packs)):
         terminal.write_line(line)
     terminal.write_line("verdict by pack:")
@@ -97,6 +99,7 @@ class ReportFiles:
     _hashes: dict[str, dict[str, str]] | None = field(default=None, init=False)
     #: The digest of the report last written, and where (for the kit's closing line).
     written: tuple[Path, str] | None = field(default=None, init=False)
+    _provenance: dict[str, dict[str, Any]] | None = field(default=None, init=False)
 
     def document(self, results: RunResults, state: State) -> Report:
         if self._hashes is None:
@@ -108,6 +111,10 @@ class ReportFiles:
             pack_hashes=self._hashes,
             state=state,
         )
+        if self._provenance is None:
+            self._provenance = pack_provenance(self.packs)
+        for entry in document["packs"]:
+            entry["provenance"] = self._provenance[entry["id"]]
         scrubbed: Report = _without_machine_paths(document)
         return scrubbed
 
@@ -122,7 +129,8 @@ class ReportFiles:
             self._write(self.document(results, "running"), partial=True, in_place=False)
         except OSError as exc:
             # A full disk costs the partial report, never the run or its results.
-            _note(f"the partial report cannot be kept current ({exc.strerror}); the run goes on")
+            why = exc.strerror or exc
+            _note(f"the partial report cannot be kept current ({why}); the run goes on")
             self._next_write = float("inf")
             return
         took = self.clock() - started
@@ -171,9 +179,14 @@ class ReportFiles:
         for path, render in renderers:
             if path is None or (partial and not in_place and _special(path)):
                 continue
-            write_text(self._where(path, partial=partial), render(document))
+            where = self._where(path, partial=partial)
+            if in_place:
+                # The run's last word: a file that cannot be written is kept elsewhere.
+                deliver(where, render(document))
+            else:
+                write_text(where, render(document))
             if path == self.report:
-                self.written = (self._where(path, partial=partial), digest)
+                self.written = (where, digest)
 
 
 def _special(path: Path) -> bool:

@@ -11,6 +11,7 @@ import argparse
 import difflib
 import os
 import shlex
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -45,6 +46,8 @@ class RunEntrance:
         self.kit_decided = False
         #: Whether the run was refused before its session began (a parallel run).
         self.refused = False
+        #: The exit code the run ended with, once pytest's session has finished.
+        self.ended_with: int | None = None
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_cmdline_main(self, config: pytest.Config) -> int | None:
@@ -63,10 +66,20 @@ class RunEntrance:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         # Whether the kit's session set the exit code, or pytest ended the run on its own.
         self.kit_decided = session.config.pluginmanager.get_plugin(SESSION) is not None
+        self.ended_with = int(session.exitstatus)
 
 
 def run(parsed: argparse.Namespace, arguments: Sequence[str]) -> int:
     """Run the suite with the user's ``arguments``; ``parsed`` is only checked, never passed on."""
+    try:
+        return _run(parsed, arguments)
+    except KeyboardInterrupt:
+        # Before pytest started (the preflight): nothing was run and nothing written.
+        print("conformance: interrupted before any scenario ran", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _run(parsed: argparse.Namespace, arguments: Sequence[str]) -> int:
     unknown_but_close(parsed.unknown)
     try:
         paths.use_packs(parsed.conformance_packs)
@@ -92,13 +105,29 @@ def run(parsed: argparse.Namespace, arguments: Sequence[str]) -> int:
     if parsed.conformance_baseline:
         load_baseline(parsed.conformance_baseline)
     entrance = RunEntrance()
-    code = pytest.main(
-        [str(SUITE), "-c", str(RUN_INI), "--rootdir", str(paths.PACKAGE), *arguments],
-        plugins=[entrance],
-    )
+    try:
+        code = pytest.main(
+            [str(SUITE), "-c", str(RUN_INI), "--rootdir", str(paths.PACKAGE), *arguments],
+            plugins=[entrance],
+        )
+    except KeyboardInterrupt:
+        # A Ctrl-C while pytest was ending, after the kit's session handed its handlers back:
+        # the files are settled (partial ones marked interrupted, or those of a finished run),
+        # and so is the exit code, when the session got as far as deciding it.
+        if entrance.kit_decided and entrance.ended_with is not None:
+            print(
+                "conformance: interrupted once the run had ended: its results stand",
+                file=sys.stderr,
+            )
+            return entrance.ended_with
+        print("conformance: the run was interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     if entrance.refused:
         return EXIT_USAGE
     if entrance.kit_decided:
+        # The verdict is written and only the exit is left: a Ctrl-C now would only replace the
+        # exit code the files agree with by the signal's.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         return int(code)
     return _PYTEST_ENDINGS.get(int(code), EXIT_USAGE)
 

@@ -34,6 +34,7 @@ from .junit import check_parallel, junit_properties, output_paths, rewrite_junit
 from .outcomes import identify, is_engine_fault, kind, plain_failure, scenario_result
 from .outputs import check_outputs
 from .packs import Pack, check_clause_ids, check_pack_ids, load_packs, unchecked_packs
+from .provenance import provenance_lines
 from .reporting import ReportFiles, print_clause_table, settle_baseline
 from .results import (
     EXIT_FAILED,
@@ -63,12 +64,21 @@ class EngineSession:
         self._identity: dict[str, tuple[str, list[str]]] = {}
         self.files: ReportFiles | None = None
         self._previous_sigterm: Any = None
+        self._previous_sigint: Any = None
+        # Set by the kit's own SIGINT and SIGTERM handler: however pytest ends afterwards (a
+        # second Ctrl-C can cut its own handling short), the run counts as interrupted.
+        self._signalled = False
+        # Once the run's end is settled (sessionfinish), a signal is noted rather than raised.
+        self._settled = False
+        self._interrupted = False
         self._stopped_with: int | None = None
         self._user_interrupted = False
         # Tests of the environment that are no scenario of the kit (a vendor's own, the kit's).
         self._other_failures = False
         # Plain failure text unless the user asked pytest for a particular traceback style.
         self._plain_failures = config.getoption("tbstyle", "auto") == "auto"
+        # From the start: an interrupt during collection is the kit's to record too.
+        self._interrupt_on_sigterm()
 
     def _option(self, name: str) -> Any:
         return self.config.getoption("conformance_" + name.replace("-", "_"))
@@ -130,7 +140,6 @@ class EngineSession:
                 html=self._option("html"),
                 write_baseline_to=self._option("write-baseline"),
             )
-            self._interrupt_on_sigterm()
             self.adapter, self.results.engine = open_engine(
                 self.results.adapter, self._adapter_options()
             )
@@ -144,6 +153,8 @@ class EngineSession:
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             reporter.write_line(engine_header(self.results.adapter, self.results.engine))
+            for line in provenance_lines(self.packs):
+                reporter.write_line(line)
             for pack_id, why in self.results.not_checked.items():
                 reporter.write_line(f"not checked: {pack_id}: {why}")
             for line in header_lines(self.adapter, self.results.engine):
@@ -190,9 +201,20 @@ class EngineSession:
         # SIGTERM (a CI job cancelled) ends the run as Ctrl-C does: the results so far are
         # written as interrupted, never as a finished run. Installed before the engine starts,
         # so that the adapters' own handler (which ends engine processes) runs first and then
-        # this one.
-        if threading.current_thread() is threading.main_thread():
-            self._previous_sigterm = signal.signal(signal.SIGTERM, _interrupt)
+        # this one. Ctrl-C goes through the same handler, so that any number of them, at any
+        # moment, is remembered even where pytest's own handling of the first is cut short.
+        if threading.current_thread() is threading.main_thread() and self._previous_sigint is None:
+            self._previous_sigterm = signal.signal(signal.SIGTERM, self._interrupt)
+            self._previous_sigint = signal.signal(signal.SIGINT, self._interrupt)
+
+    def _interrupt(self, signum: int, frame: FrameType | None) -> None:
+        # Only the first signal stops the run; the next ones, and any once the run's end is
+        # settled, are noted: raised again, they would cut short the writing of the partial
+        # files, or leave a finished run's files half complete or its exit code at odds with them.
+        first = not self._signalled
+        self._signalled = True
+        if first and not self._settled:
+            raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
 
     # -- running -----------------------------------------------------------------------------
 
@@ -281,19 +303,30 @@ class EngineSession:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         # Runs before pytest's terminal summary, which prints what is settled here.
-        if self._previous_sigterm is not None:
-            signal.signal(signal.SIGTERM, self._previous_sigterm)
+        self._settled = True
         if self.baseline is not None:
             settle_baseline(self.results, self.baseline, self._selected)
         self.results.strict_baseline = bool(self._option("strict-baseline"))
-        interrupted = int(session.exitstatus) == pytest.ExitCode.INTERRUPTED
+        signalled = self._signalled
+        interrupted = signalled or int(session.exitstatus) == pytest.ExitCode.INTERRUPTED
         # The engine is ended (and all it started) before the files are written, so that
         # nothing of it is left to rewrite them.
         if self.adapter is not None:
-            self.adapter.close()
+            try:
+                self.adapter.close()
+            except Exception as exc:
+                # An engine that breaks on the way out costs a line; its results stand.
+                first = (str(exc).splitlines() or [type(exc).__name__])[0]
+                print(f"conformance: error: the engine failed to close: {first}", file=sys.stderr)
         if self.files is not None and self._stopped_with is None:
             self.files.finish(self.results, interrupted=interrupted, previous=self.baseline)
+        self._interrupted = signalled
         session.exitstatus = self._exit_status(int(session.exitstatus))
+        if self._signalled and not signalled:
+            print(
+                "conformance: interrupted once the run had ended: its results stand",
+                file=sys.stderr,
+            )
         if self.results.strict_baseline and not interrupted:
             # One line per stale entry, for the exit code of 1 they made.
             for line in stale_entries(self.results):
@@ -305,6 +338,14 @@ class EngineSession:
         if self.files is not None and self.files.written is not None and terminal is not None:
             path, digest = self.files.written
             terminal.write_line(f"report {path}: {digest}")
+        # The run is over: the process (an export, a vendor's script) gets its handlers back.
+        for signum, previous in (
+            (signal.SIGTERM, self._previous_sigterm),
+            (signal.SIGINT, self._previous_sigint),
+        ):
+            if previous is not None:
+                signal.signal(signum, previous)
+        self._previous_sigterm = self._previous_sigint = None
 
     @pytest.hookimpl(trylast=True, specname="pytest_sessionfinish")
     def pytest_sessionfinish_junit(self, session: pytest.Session) -> None:
@@ -318,6 +359,8 @@ class EngineSession:
         """The kit's documented exit code for the way pytest ended and the results it kept."""
         if self._stopped_with is not None:
             return self._stopped_with
+        if self._interrupted:
+            return EXIT_INTERRUPTED
         if status in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             return EXIT_FAILED if self._other_failures else exit_code(self.results)
         if status == pytest.ExitCode.NO_TESTS_COLLECTED:
@@ -328,10 +371,6 @@ class EngineSession:
         if status == pytest.ExitCode.INTERNAL_ERROR:
             return EXIT_INTERNAL
         return EXIT_USAGE
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
 
 
 def _unreachable(exc: EngineError) -> str:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import json
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -49,6 +48,7 @@ from .packs import (
     read_yaml,
 )
 from .phrases import step_modules
+from .reading import MAX_SCHEMA_BYTES, read_json
 
 __all__ = [
     "STEP_MODULES",
@@ -181,7 +181,7 @@ class CaseSpace:
 @cache
 def _case_space_validator() -> Draft202012Validator:
     schema_path = Path(__file__).with_name("case_space.schema.json")
-    return Draft202012Validator(json.loads(schema_path.read_text(encoding="utf-8")))
+    return Draft202012Validator(read_json(schema_path, MAX_SCHEMA_BYTES))
 
 
 def _line_of(text: str, where: Sequence[Any]) -> int | None:

@@ -13,7 +13,6 @@ vocabulary (the facts schema's ``$defs/missing_fact``).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -71,8 +70,9 @@ class Violation:
 @cache
 def schema(name: SchemaName) -> dict[str, Any]:
     """Return the named contract schema as parsed JSON."""
-    with (SCHEMA_DIR / f"{name}.schema.json").open(encoding="utf-8") as f:
-        loaded: dict[str, Any] = json.load(f)
+    from policy_conformance.reading import MAX_SCHEMA_BYTES, read_json
+
+    loaded: dict[str, Any] = read_json(SCHEMA_DIR / f"{name}.schema.json", MAX_SCHEMA_BYTES)
     return loaded
 
 
@@ -103,9 +103,13 @@ def _pack_facts(policy_id: str, roots: tuple[Path, ...]) -> dict[str, Any] | Non
     for root in roots:
         path = root / "features" / policy_id / FACTS_FILE
         if path.is_file():
+            # The kit's one bounded reader: a pack's file may be nested or sized to break a parser.
+            from policy_conformance.errors import KitError
+            from policy_conformance.reading import MAX_SCHEMA_BYTES, read_json
+
             try:
-                loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                loaded: dict[str, Any] = read_json(path, MAX_SCHEMA_BYTES)
+            except KitError as exc:
                 raise ValueError(f"{path}: cannot be read as JSON: {exc}") from None
             return loaded
     return None

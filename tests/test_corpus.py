@@ -13,8 +13,9 @@ import jsonschema
 import pytest
 
 from policy_conformance import contract
-from policy_conformance.corpus import CORPUS_SCHEMA
+from policy_conformance.corpus import CORPUS_SCHEMA, corpus_digest
 from policy_conformance.packs import load_packs
+from policy_conformance.provenance import shipped_digests
 from tests.kit import Run, conformance
 
 #: The reference and mutants wrong in different ways: a rating, a graded field, a contract
@@ -63,6 +64,21 @@ def test_the_export_has_one_file_per_pack_and_validates(corpus: list[Path]) -> N
             assert bool(broken) == (entry["send"] == "malformed"), entry["id"]
             assert entry["expect"], entry["id"]
     assert len(ids) == len(set(ids)) >= 140
+
+
+@pytest.mark.slow
+def test_the_export_gives_the_corpus_digests_the_kit_ships(corpus: list[Path]) -> None:
+    shipped = shipped_digests()
+    stale = []
+    for path in corpus:
+        document = _load(path)
+        assert document["digest"] == corpus_digest(document)
+        if document["digest"] != shipped[document["pack"]]["corpus"]:
+            stale.append(document["pack"])
+    assert stale == [], (
+        f"the corpora of {stale} changed: run `python -m policy_conformance.provenance` and "
+        "commit conformance/shipped_packs.json"
+    )
 
 
 @pytest.mark.slow
@@ -120,7 +136,8 @@ def test_the_corpus_and_the_gherkin_suite_give_the_same_verdicts(
     ("content", "problem"),
     [
         ("not json", "is not JSON"),
-        ('{"corpus_version": "1.0"}', "'kit_version' is a required property"),
+        ('{"corpus_version": "1.1"}', "'kit_version' is a required property"),
+        ('{"corpus_version": "1.0"}', "export it again"),
     ],
 )
 def test_a_corpus_that_is_not_one_is_a_usage_error(
@@ -134,21 +151,9 @@ def test_a_corpus_that_is_not_one_is_a_usage_error(
     assert len(run.err.strip().splitlines()) == 1 and "Traceback" not in run.err
 
 
-def test_replay_against_an_unreachable_engine_exits_3(tmp_path: Path) -> None:
-    path = tmp_path / "empty.corpus.json"
-    path.write_text(
-        json.dumps(
-            {
-                "corpus_version": "1.0",
-                "kit_version": "0",
-                "contract_version": "2.0",
-                "pack": "contract",
-                "scenarios": [],
-                "left_out": [],
-            }
-        ),
-        encoding="utf-8",
-    )
+@pytest.mark.slow
+def test_replay_against_an_unreachable_engine_exits_3(corpus: list[Path]) -> None:
+    path = next(p for p in corpus if p.name == "contract.corpus.json")
     run = conformance(
         "replay", str(path), "--adapter", "http:http://127.0.0.1:9/v1", "--connect-timeout", "0.2"
     )

@@ -134,11 +134,11 @@ def test_compare_puts_regressions_first() -> None:
     assert compare(old, old) == []
 
 
-def test_a_scenario_gone_or_new_is_a_change_but_no_regression() -> None:
+def test_a_scenario_gone_is_a_regression_and_a_new_one_a_change() -> None:
     old = _report({}, {"A/1": "passed"})
     new = _report({}, {"A/2": "failed"})
     assert {(c.id, c.old, c.new, c.regression) for c in compare(old, new)} == {
-        ("A/1", "passed", "absent", False),
+        ("A/1", "passed", "absent", True),
         ("A/2", "absent", "failed", False),
     }
     assert Change("scenario", "A/1", "", "failed", "errored").regression is False
