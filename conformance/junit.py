@@ -1,18 +1,23 @@
 """JUnit XML that CI tools read, and the checks on the outputs a run is asked for.
 
 pytest writes ``junit.xml`` from test ids: every scenario would have classname
-``conformance.suite`` and an errored scenario would be a ``<failure>``, since pytest's only error
-is one outside the call. After pytest has written the file, the kit gives each scenario's test
-case the classname ``pack.clause`` and the scenario's title, turns the ``<failure>`` of an
-errored scenario into an ``<error>`` (with the suite's counts to match), and relies on the
-properties ``conformance.id``, ``conformance.outcome`` and ``conformance.clauses`` that it
-recorded on each item (see :func:`junit_properties`) to tell which test case is which.
+``conformance.suite``, an errored scenario would be a ``<failure>``, and each test case would
+carry ``<properties>``, which the Jenkins xunit schema (``junit-10.xsd``) does not allow there.
+After pytest has written the file, the kit rewrites each scenario's test case: classname
+``pack.clause``, the scenario's title, an ``<error>`` for an errored scenario (with the suite's
+counts to match), ``file``/``line`` at the ``.feature`` (under ``junit_family=xunit1``, the
+family that writes them), the scenario's facts as ``key: value`` lines in its ``<system-out>``,
+and no absolute path of this machine. The run's facts (kit, contract, engine, adapter, each
+pack's verdict) go into the test suite's ``<properties>``, where the schema allows them. The
+properties the kit recorded on each item (see :func:`junit_properties`) tell which test case is
+which; they are removed once read.
 """
 
 from __future__ import annotations
 
 import sys
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +26,18 @@ import pytest
 from .errors import KitError
 from .options import OUTPUTS, PREFIX
 from .outputs import write_text
+from .packs import Pack
+from .reporting import machine_path_scrubber
 from .results import RunResults, ScenarioResult
 
-__all__ = ["check_parallel", "junit_properties", "output_paths", "rewrite_junit"]
+__all__ = [
+    "check_parallel",
+    "junit_properties",
+    "output_paths",
+    "rewrite_junit",
+    "run_facts",
+    "scenario_facts",
+]
 
 
 def junit_properties(result: ScenarioResult) -> list[tuple[str, str]]:
@@ -77,32 +91,122 @@ def check_parallel(config: pytest.Config) -> None:
             )
 
 
-def rewrite_junit(path: Path, results: RunResults) -> None:
-    """Give each scenario's test case its clause and title, and errored scenarios an error."""
+#: The test suite's name when pytest was left to name it.
+_PYTEST_SUITE_NAME = "pytest"
+
+
+def scenario_facts(result: ScenarioResult) -> list[tuple[str, str]]:
+    """What a test case's ``<system-out>`` says of its scenario, one ``key: value`` line each."""
+    return [
+        ("id", result.id),
+        ("pack", result.pack),
+        ("clause", result.clause),
+        ("clauses", " ".join(result.clauses)),
+        ("readings", " ".join(result.readings)),
+        ("polarity", result.polarity or ""),
+        ("outcome", result.outcome),
+        ("feature", f"features/{result.feature}:{result.line}"),
+    ]
+
+
+def run_facts(results: RunResults, packs: Sequence[Pack]) -> list[tuple[str, str]]:
+    """The test suite's ``<properties>``: what was run, against what, and each pack's verdict."""
+    from policy_conformance import contract
+
+    from . import __version__
+
+    engine = results.engine
+    facts = [
+        ("conformance.kit", __version__),
+        ("conformance.contract", contract.CONTRACT_VERSION),
+        ("conformance.engine", f"{engine.get('name', '?')} {engine.get('version', '')}".strip()),
+        ("conformance.adapter", results.adapter),
+    ]
+    for verdict in results.pack_verdicts(packs):
+        facts.append((f"conformance.pack.{verdict.pack.id}", verdict.verdict))
+    return facts
+
+
+def rewrite_junit(path: Path, results: RunResults, packs: Sequence[Pack] = ()) -> None:
+    """Make pytest's ``junit.xml`` the kit's: valid for Jenkins, in the words of the packs."""
     by_id = {s.id: s for s in results.scenarios}
     try:
         # pytest wrote it a moment ago, escaping what the engine said: no DTD, no entities.
         tree = ElementTree.parse(path)  # noqa: S314
     except (OSError, ElementTree.ParseError):
         return
+    scrub = machine_path_scrubber()
     root = tree.getroot()
     for suite in root.iter("testsuite"):
         moved = 0
-        for case in suite.iter("testcase"):
-            properties = {
-                p.get("name"): p.get("value") for p in case.iter("property") if p.get("name")
-            }
-            result = by_id.get(properties.get("conformance.id") or "")
+        kit_cases = 0
+        for case in suite.findall("testcase"):
+            result = _result_of(case, by_id)
             if result is None:
                 continue
-            case.set("classname", f"{result.pack}.{result.clause}")
-            case.set("name", result.name)
-            failure = case.find("failure")
-            if result.outcome == "errored" and failure is not None:
-                failure.tag = "error"
-                moved += 1
+            kit_cases += 1
+            moved += _rewrite_case(case, result, scrub)
+        if not kit_cases:
+            continue
         if moved:
             suite.set("failures", str(int(suite.get("failures", "0")) - moved))
             suite.set("errors", str(int(suite.get("errors", "0")) + moved))
+        if suite.get("name") == _PYTEST_SUITE_NAME:
+            suite.set("name", "policy-conformance")
+        _add_suite_properties(suite, run_facts(results, packs))
+    if root.get("name") == "pytest tests":
+        root.set("name", "policy-conformance")
     text = ElementTree.tostring(root, encoding="unicode", xml_declaration=True)
     write_text(path, text + "\n")
+
+
+def _result_of(
+    case: ElementTree.Element, by_id: dict[str, ScenarioResult]
+) -> ScenarioResult | None:
+    recorded = case.find("properties")
+    if recorded is None:
+        return None
+    properties = {p.get("name"): p.get("value") for p in recorded.iter("property")}
+    return by_id.get(properties.get("conformance.id") or "")
+
+
+def _rewrite_case(
+    case: ElementTree.Element, result: ScenarioResult, scrub: Callable[[str], str]
+) -> int:
+    """Rewrite one scenario's test case; 1 when its ``<failure>`` became an ``<error>``."""
+    recorded = case.find("properties")
+    if recorded is not None:
+        # junit-10.xsd allows no <properties> in a test case: the facts go to <system-out>.
+        case.remove(recorded)
+    case.set("classname", f"{result.pack}.{result.clause}")
+    case.set("name", result.name)
+    if "file" in case.attrib:
+        case.set("file", f"features/{result.feature}")
+        case.set("line", str(result.line))
+    moved = 0
+    failure = case.find("failure")
+    if result.outcome == "errored" and failure is not None:
+        failure.tag = "error"
+        moved = 1
+    for child in case:
+        if child.text:
+            child.text = scrub(child.text)
+        for name, value in child.attrib.items():
+            child.set(name, scrub(value))
+    facts = "".join(f"{key}: {value}\n" for key, value in scenario_facts(result))
+    out = case.find("system-out")
+    if out is None:
+        out = ElementTree.SubElement(case, "system-out")
+        out.text = facts
+    else:
+        out.text = facts + "\n" + (out.text or "")
+    return moved
+
+
+def _add_suite_properties(suite: ElementTree.Element, facts: list[tuple[str, str]]) -> None:
+    properties = suite.find("properties")
+    if properties is None:
+        properties = ElementTree.Element("properties")
+        suite.insert(0, properties)
+    for name, value in facts:
+        ElementTree.SubElement(properties, "property", {"name": name, "value": value})

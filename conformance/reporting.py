@@ -32,7 +32,7 @@ from .provenance import kit_identity, pack_hashes
 from .results import Report, RunResults, State, clause_table
 from .summary import render_summary
 
-__all__ = ["ReportFiles", "print_clause_table", "settle_baseline"]
+__all__ = ["ReportFiles", "machine_path_scrubber", "print_clause_table", "settle_baseline"]
 
 #: The least time between two rewrites of the partial report: 10,000 scenarios that finish in
 #: a minute rewrite it about sixty times, not 10,000.
@@ -189,20 +189,30 @@ def _machine_prefixes() -> list[tuple[str, str]]:
     return sorted(((p, r) for p, r in prefixes.items() if len(p) > 1), key=lambda pr: -len(pr[0]))
 
 
-def _without_machine_paths(document: Any) -> Any:
-    """The report with every absolute path of this machine made relative or named.
+def machine_path_scrubber() -> Callable[[str], str]:
+    """A function that makes every absolute path of this machine in a text relative or named.
 
-    A report is handed to a payer: it says nothing of the vendor's folders, and it reads the same
-    from any checkout.
+    What the kit writes for others (a report, JUnit XML, Cucumber JSON) says nothing of the
+    vendor's folders, and reads the same from any checkout.
     """
     prefixes = _machine_prefixes()
 
+    def scrub(value: str) -> str:
+        for prefix, name in prefixes:
+            if prefix in value:
+                value = value.replace(prefix, name)
+        return value
+
+    return scrub
+
+
+def _without_machine_paths(document: Any) -> Any:
+    """The report with every absolute path of this machine made relative or named."""
+    scrub_text = machine_path_scrubber()
+
     def scrub(value: Any) -> Any:
         if isinstance(value, str):
-            for prefix, name in prefixes:
-                if prefix in value:
-                    value = value.replace(prefix, name)
-            return value
+            return scrub_text(value)
         if isinstance(value, dict):
             return {key: scrub(item) for key, item in value.items()}
         if isinstance(value, list):

@@ -296,7 +296,7 @@ class EngineSession:
         # After pytest's own JUnit writer, which writes the file in its sessionfinish.
         junit = self.config.getoption("xmlpath", None)
         if junit and self.results.scenarios:
-            rewrite_junit(Path(junit), self.results)
+            rewrite_junit(Path(junit), self.results, self.packs)
 
     def _exit_status(self, status: int) -> int:
         """The kit's documented exit code for the way pytest ended and the results it kept."""
