@@ -27,6 +27,7 @@ from policy_conformance.adapters import (
 from .baseline import Baseline, load_baseline, stale_entries
 from .boundary import CheckedEngine
 from .collection import pack_of, select, template_of
+from .cucumber import rewrite_cucumber
 from .engine import engine_header, open_engine, resolve_adapter
 from .errors import KitError
 from .junit import check_parallel, junit_properties, output_paths, rewrite_junit
@@ -60,6 +61,8 @@ class EngineSession:
         self._selected: set[str] = set()
         # Each scenario's stable id and expectations, computed once at collection.
         self._identity: dict[str, tuple[str, list[str]]] = {}
+        # Each scenario's stable id by its test's name, which names it in Cucumber JSON.
+        self._ids_by_test_name: dict[str, str] = {}
         self.files: ReportFiles | None = None
         self._previous_sigterm: Any = None
         self._stopped_with: int | None = None
@@ -245,6 +248,7 @@ class EngineSession:
             identity = self._identity.get(item.nodeid) or identify(item, template)
             result = scenario_result(item, template, report, error, known, self._checked, identity)
             self.results.scenarios.append(result)
+            self._ids_by_test_name[item.name] = result.id
             # pytest's JUnit XML writes the properties of the teardown's report, which copies
             # the item's: recorded on the item, they reach junit.xml.
             item.user_properties.extend(junit_properties(result))
@@ -297,6 +301,10 @@ class EngineSession:
         junit = self.config.getoption("xmlpath", None)
         if junit and self.results.scenarios:
             rewrite_junit(Path(junit), self.results, self.packs)
+        # After pytest-bdd's writer, which writes the file in its sessionfinish.
+        cucumber = self.config.getoption("cucumber_json_path", None)
+        if cucumber and self.results.scenarios:
+            rewrite_cucumber(Path(cucumber), self.results, self._ids_by_test_name)
 
     def _exit_status(self, status: int) -> int:
         """The kit's documented exit code for the way pytest ended and the results it kept."""

@@ -254,19 +254,51 @@ def test_junitparser_reads_the_kit_s_junit(failing_and_erroring: dict[str, Path]
     assert {p.name for p in suites[0].properties()} >= {"conformance.engine", "conformance.kit"}
 
 
+#: The Cucumber JSON schema (its source is named inside the file).
+CUCUMBER_SCHEMA = Path(__file__).parent / "data" / "cucumber-json.schema.json"
+
+
+def _cucumber_errors(features: Any) -> list[str]:
+    from jsonschema import Draft7Validator
+
+    schema = json.loads(CUCUMBER_SCHEMA.read_text())
+    return [error.message for error in Draft7Validator(schema).iter_errors(features)]
+
+
+def test_the_cucumber_schema_refuses_a_tag_without_its_at() -> None:
+    feature = {"name": "f", "uri": "f.feature", "tags": [{"name": "pack:x"}], "elements": []}
+    assert _cucumber_errors([feature]) == ["'pack:x' does not match '^@'"]
+
+
 @pytest.mark.slow
-def test_cucumber_json_comes_from_pytest_bdd(failing_and_erroring: dict[str, Path]) -> None:
-    features = json.loads(failing_and_erroring["cucumber.json"].read_text())
+def test_cucumber_json_is_valid_and_speaks_for_the_kit(
+    failing_and_erroring: dict[str, Path],
+) -> None:
+    text = failing_and_erroring["cucumber.json"].read_text()
+    features = json.loads(text)
+    assert _cucumber_errors(features) == []
+    _no_machine_paths(text, failing_and_erroring["folder"], KIT_ROOT, Path(sys.prefix))
     report = json.loads(failing_and_erroring["r.json"].read_text())
-    elements = [e for f in features for e in f["elements"]]
+    by_id = {s["id"]: s for s in report["scenarios"]}
+    elements = [(f, e) for f in features for e in f["elements"]]
     assert len(elements) == len(report["scenarios"])
+    # Every element is named by the kit's stable id, once each.
+    assert {e["id"] for _, e in elements} == set(by_id)
+    for feature, element in elements:
+        scenario = by_id[element["id"]]
+        tags = [tag["name"] for tag in element["tags"]]
+        # The Rule's clause tag reaches every scenario, with its @, beside the pack's.
+        assert f"@clause:{scenario['clause']}" in tags and f"@pack:{scenario['pack']}" in tags
+        assert all(f"@reading:{r}" in tags for r in scenario["readings"])
+        assert element["name"] == scenario["name"]
+        assert feature["uri"] == f"features/{scenario['feature']}"
+    # Outline rows are told apart by their example.
+    names = [e["name"] for _, e in elements]
+    assert len(names) == len(set(names))
     failing = {
-        e["name"]
-        for e in elements
-        if any(step["result"]["status"] == "failed" for step in e["steps"])
+        e["id"] for _, e in elements if any(s["result"]["status"] == "failed" for s in e["steps"])
     }
-    bad = {s["name"].split(" [")[0] for s in report["scenarios"] if s["outcome"] != "passed"}
-    assert failing == bad
+    assert failing == {s["id"] for s in report["scenarios"] if s["outcome"] != "passed"}
 
 
 @pytest.mark.slow
