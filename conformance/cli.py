@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 from . import __version__
 from .errors import KitError
-from .options import declare, seconds
+from .options import UnknownArgument, declare, seconds
 from .results import (
     EXIT_CONFORMANT,
     EXIT_ERRORED,
@@ -277,9 +277,22 @@ def _command(arguments: list[str]) -> int:
                 parsed.corpus, parsed.adapter, parsed.engine_timeout, parsed.connect_timeout
             )
         return serve_reference(parsed.host, parsed.port)
+    except UnknownArgument as exc:
+        # As argparse answers: the usage of `conformance run`, then what is wrong.
+        sys.stderr.write(_subcommand(parser, "run").format_usage())
+        print(f"conformance run: error: {exc} (see conformance run --help)", file=sys.stderr)
+        return EXIT_USAGE
     except KitError as exc:
         print(f"conformance: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    for action in parser._subparsers._group_actions if parser._subparsers else ():
+        if isinstance(action, argparse._SubParsersAction):
+            found: argparse.ArgumentParser = action.choices[name]
+            return found
+    return parser
 
 
 def lint_command() -> int:

@@ -23,6 +23,7 @@ __all__ = [
     "OPTIONS",
     "PREFIX",
     "Option",
+    "UnknownArgument",
     "declare",
     "flags",
     "parallel_output",
@@ -40,6 +41,11 @@ ADAPTER_ALIASES = {"reference": DEFAULT_ADAPTER}
 
 #: What every option is called inside someone else's pytest.
 PREFIX = "conformance-"
+
+
+class UnknownArgument(Exception):
+    """An argument of ``conformance run`` that neither the kit nor pytest takes: answered with
+    the usage of ``conformance run``, as argparse answers its own."""
 
 
 def seconds(text: str) -> float:

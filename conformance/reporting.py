@@ -32,7 +32,13 @@ from .provenance import kit_identity, pack_hashes
 from .results import Report, RunResults, State, clause_table
 from .summary import render_summary
 
-__all__ = ["ReportFiles", "machine_path_scrubber", "print_clause_table", "settle_baseline"]
+__all__ = [
+    "ReportFiles",
+    "machine_path_scrubber",
+    "print_clause_table",
+    "settle_baseline",
+    "verdict_of",
+]
 
 #: The least time between two rewrites of the partial report: 10,000 scenarios that finish in
 #: a minute rewrite it about sixty times, not 10,000.
@@ -43,16 +49,27 @@ PARTIAL_SHARE = 9
 
 
 def print_clause_table(
-    terminal: Any, results: RunResults, packs: list[Pack], baseline: Baseline | None
+    terminal: Any,
+    results: RunResults,
+    packs: list[Pack],
+    baseline: Baseline | None,
+    *,
+    interrupted: bool = False,
 ) -> None:
-    """The closing section of a run: one verdict a clause, the totals, the baseline's news."""
+    """The closing section of a run: one verdict a clause, the totals, the baseline's news.
+
+    An interrupted run shows what it counted, but no verdict: not one clause or pack of it.
+    """
     terminal.section("conformance by clause")
     terminal.write_line(engine_header(results.adapter, results.engine))
     for line in clause_table(results.verdicts(packs)):
         terminal.write_line(line)
-    terminal.write_line("verdict by pack:")
-    for verdict in results.pack_verdicts(packs):
-        terminal.write_line(f"  {verdict.line()}")
+    if interrupted:
+        terminal.write_line("interrupted: no verdict")
+    else:
+        terminal.write_line("verdict by pack:")
+        for verdict in results.pack_verdicts(packs):
+            terminal.write_line(f"  {verdict.line()}")
     totals = ", ".join(
         f"{results.count(o)} {o}" for o in ("passed", "failed", "errored", "skipped")
     )
@@ -67,6 +84,42 @@ def print_clause_table(
         terminal.write_line(f"  now passes, remove it from the baseline: {key}")
     for key in results.unmatched:
         terminal.write_line(f"  names no scenario of this run: {key}")
+
+
+def verdict_of(
+    results: RunResults, packs: list[Pack], code: int, *, stopped: bool
+) -> tuple[str, str]:
+    """The run's verdict in one line, as the last line of the terminal, and its outcome word."""
+    from .results import EXIT_CONFORMANT, EXIT_ERRORED, EXIT_FAILED
+
+    if stopped or not results.scenarios:
+        why = "the run stopped before the first scenario" if stopped else "no scenario ran"
+        return f"no verdict: {why} (exit {code})", "errored"
+    counts = ", ".join(
+        f"{results.count(o)} {o}"
+        for o in ("passed", "failed", "errored", "skipped")
+        if results.count(o)
+    )
+    known = sum(s.known for s in results.scenarios)
+    if known:
+        counts += f"; {known} known from the baseline"
+    if code == EXIT_CONFORMANT and known:
+        return f"verdict: no new failure, but not conformant ({counts})", "passed"
+    if code == EXIT_CONFORMANT:
+        return f"verdict: conformant on every clause run ({counts})", "passed"
+    if code == EXIT_FAILED:
+        bad = [
+            v.id
+            for v in results.verdicts(packs)
+            if v.verdict == "nonconformant" and v.failed > v.known
+        ]
+        if not bad:
+            return f"verdict: not conformant: stale baseline entries ({counts})", "failed"
+        shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+        return f"verdict: not conformant on {shown} ({counts})", "failed"
+    if code == EXIT_ERRORED:
+        return f"verdict: errored: the engine gave no usable answer ({counts})", "errored"
+    return f"no verdict (exit {code}; {counts})", "errored"
 
 
 def settle_baseline(results: RunResults, baseline: Baseline, selected: set[str]) -> None:

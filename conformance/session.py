@@ -249,6 +249,14 @@ class EngineSession:
             result = scenario_result(item, template, report, error, known, self._checked, identity)
             self.results.scenarios.append(result)
             self._ids_by_test_name[item.name] = result.id
+            # What the kit's terminal prints of the scenario: plain strings.
+            report.conformance_scenario = {  # type: ignore[attr-defined]
+                "id": result.id,
+                "pack": result.pack,
+                "clause": result.clause,
+                "name": result.name,
+                "outcome": result.outcome,
+            }
             # pytest's JUnit XML writes the properties of the teardown's report, which copies
             # the item's: recorded on the item, they reach junit.xml.
             item.user_properties.extend(junit_properties(result))
@@ -275,7 +283,13 @@ class EngineSession:
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.results.scenarios and self.packs:
-            print_clause_table(terminalreporter, self.results, self.packs, self.baseline)
+            print_clause_table(
+                terminalreporter,
+                self.results,
+                self.packs,
+                self.baseline,
+                interrupted=self._user_interrupted,
+            )
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         # Runs before pytest's terminal summary, which prints what is settled here.
