@@ -322,6 +322,31 @@ def test_an_unrelated_pytest_bdd_project_is_left_alone(tmp_path: Path) -> None:
     assert "1 passed" in done.stdout
     assert "conformance" not in done.stdout.replace("policy-conformance-", "")
     assert "engine:" not in done.stdout
+    # The kit's variables, even ones it would refuse, mean nothing to a run without its suite.
+    for variables in (
+        {"CONFORMANCE_ENGINE_TIMEOUT": "30s"},
+        {"CONFORMANCE_CONNECT_TIMEOUT": "0", "CONFORMANCE_PACKS": str(tmp_path / "missing")},
+    ):
+        done = own_pytest(tmp_path, env=variables)
+        assert done.returncode == 0, (variables, done.stdout + done.stderr)
+        assert "1 passed" in done.stdout and "conformance" not in done.stderr
+
+
+@pytest.mark.slow
+def test_the_kit_s_variables_are_checked_when_its_suite_is_collected(tmp_path: Path) -> None:
+    suite = str(KIT_ROOT / "conformance" / "suite.py")
+    done = own_pytest(
+        tmp_path, suite, "--co", "-q", env={"CONFORMANCE_ENGINE_TIMEOUT": "30s"}, path=KIT_ROOT
+    )
+    assert done.returncode == 2, done.stdout[-2000:] + done.stderr
+    assert (
+        "conformance: error: $CONFORMANCE_ENGINE_TIMEOUT: '30s' is not a number of seconds"
+        in done.stderr
+    )
+    # `conformance run` refuses the same value before pytest starts, in one line.
+    run = conformance("run", env={"CONFORMANCE_ENGINE_TIMEOUT": "30s"})
+    assert run.code == 2 and run.out == ""
+    assert "--engine-timeout" in run.err and len(run.err.splitlines()) == 1, run.err
 
 
 @pytest.mark.slow
