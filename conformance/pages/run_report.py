@@ -24,6 +24,9 @@ _MISMATCH = re.compile(
     r"(?P<what>[^:\n]{1,80}): expected (?P<expected>.+?), engine answered (?P<actual>.+)$"
 )
 
+#: The failure cards shown open for each clause; the rest are folded under one line.
+OPEN_CARDS = 3
+
 _VERDICT_STATUS = {
     "conformant": "passed",
     "nonconformant": "failed",
@@ -68,10 +71,23 @@ def _headline(report: Report) -> str:
         return "No clause was run." + counted.not_checked
     if not counted.bad:
         return f"Conformant on all {len(counted.ran)} clauses run." + counted.not_checked
+    named = ", ".join(f"{c.get('id')} ({c.get('pack')})" for c in counted.bad[:4])
+    more = f" and {len(counted.bad) - 4} more" if len(counted.bad) > 4 else ""
     return (
-        f"Not conformant on {len(counted.bad)} of {len(counted.ran)} clauses run."
+        f"Not conformant on {len(counted.bad)} of {len(counted.ran)} clauses run: {named}{more}."
         + counted.not_checked
     )
+
+
+def plain(value: Any) -> str:
+    """A value of the report as words: lists joined, objects as ``key value`` pairs, no repr."""
+    if isinstance(value, dict):
+        if {"id", "version"} <= set(value) and len(value) <= 3:
+            return f"{value['id']} {value['version']}"
+        return ", ".join(f"{key}: {plain(item)}" for key, item in value.items())
+    if isinstance(value, list):
+        return "; ".join(plain(item) for item in value)
+    return "" if value is None else str(value)
 
 
 def _pack_verdict(pack: Report) -> str:
@@ -95,7 +111,7 @@ def _header(report: Report) -> list[str]:
         ("Engine's contract version", engine.get("contract_version")),
     ]
     facts += [
-        (f"Engine {key}", value)
+        (f"Engine {key}", plain(value))
         for key, value in engine.items()
         if key not in ("name", "version", "contract_version")
     ]
@@ -120,9 +136,9 @@ def _header(report: Report) -> list[str]:
         f"<h1>Conformance report: {text(_engine_name(report))}</h1>",
         f'<p class="headline" id="headline">{text(_headline(report))}</p>',
         _facts(facts),
-        '<nav class="toc"><a href="#problems">Failures and errors</a><a href="#chart">Chart</a>'
-        '<a href="#clauses">Verdict by clause</a><a href="#readings">Readings</a>'
-        '<a href="#scenarios">Every scenario</a></nav>',
+        '<nav class="toc"><a href="#summary">Verdicts</a><a href="#problems">Failures and '
+        'errors</a><a href="#chart">Chart</a><a href="#clauses">Every clause</a>'
+        '<a href="#readings">Readings</a><a href="#scenarios">Every scenario</a></nav>',
     ]
 
 
@@ -149,7 +165,7 @@ def _clauses(report: Report) -> list[str]:
     clauses = report.get("clauses", [])
     ran = tally(report).ran
     rows = [
-        "<tr><th>clause</th><th>pack</th><th>policy section</th><th>what the clause says</th>"
+        "<tr><th>clause</th><th>what the clause says (policy section)</th>"
         "<th>passed</th><th>failed</th><th>errored</th><th>known</th><th>verdict</th></tr>"
     ]
     for clause in clauses:
@@ -158,9 +174,10 @@ def _clauses(report: Report) -> list[str]:
         if clause in ran:  # only a clause that ran has scenarios to link to
             name = f'<a href="#{anchor("scenarios", cid)}">{name}</a>'
         rows.append(
-            f'<tr id="{anchor("clause", cid)}"><td>{name}</td>'
-            f"<td>{text(clause.get('pack'))}</td>"
-            f"<td>{text(clause.get('section'))}</td><td>{text(clause.get('paraphrase'))}</td>"
+            f'<tr id="{anchor("clause", cid)}"><td>{name}<br>'
+            f'<span class="muted">{text(clause.get("pack"))}</span></td>'
+            f'<td class="prose">{text(clause.get("paraphrase"))}'
+            f'<br><span class="muted">{text(clause.get("section"))}</span></td>'
             + "".join(
                 f'<td class="n">{text(clause.get(k, 0))}</td>'
                 for k in ("passed", "failed", "errored", "known")
@@ -173,8 +190,56 @@ def _clauses(report: Report) -> list[str]:
     return [
         '<h2 id="chart">Scenarios of each clause by outcome</h2>',
         f"<figure>{chart}</figure>" if ran else "<p>No clause was run.</p>",
-        '<h2 id="clauses">Verdict by clause</h2>',
+        '<h2 id="clauses">Every clause of the packs</h2>',
         "<table>",
+        *rows,
+        "</table>",
+    ]
+
+
+#: The counts of the summary table, by the report field that holds each: a further count (a
+#: field of each clause in the report) is one more entry here.
+SUMMARY_COUNTS: list[tuple[str, str]] = [
+    ("passed", "passed"),
+    ("failed", "failed"),
+    ("errored", "errored"),
+    ("known", "known"),
+]
+
+
+def _summary(report: Report) -> list[str]:
+    """The verdict of each pack, and of each of its clauses that ran, before any failure."""
+    clauses = report.get("clauses", [])
+    by_pack: dict[str, list[Report]] = defaultdict(list)
+    for clause in clauses:
+        by_pack[str(clause.get("pack"))].append(clause)
+    head = "".join(f'<th class="n">{text(label)}</th>' for _, label in SUMMARY_COUNTS)
+    rows = [f"<tr><th>pack / clause</th>{head}<th>verdict</th></tr>"]
+    for pack in report.get("packs", []):
+        own = by_pack.get(str(pack.get("id")), [])
+        totals = "".join(
+            f'<td class="n">{sum(int(c.get(k) or 0) for c in own)}</td>' for k, _ in SUMMARY_COUNTS
+        )
+        rows.append(
+            f'<tr class="pack"><th>{text(pack.get("title") or pack.get("id"))}</th>{totals}'
+            f"<td>{_verdict_badge(str(pack.get('verdict', '?')))}</td></tr>"
+        )
+        for clause in own:
+            if clause.get("verdict") in ("not run", "not checked"):
+                continue
+            cid = str(clause.get("id", ""))
+            counts = "".join(
+                f'<td class="n">{text(clause.get(k, 0))}</td>' for k, _ in SUMMARY_COUNTS
+            )
+            problems = int(clause.get("failed") or 0) + int(clause.get("errored") or 0)
+            target = anchor("failures", cid) if problems else anchor("clause", cid)
+            rows.append(
+                f'<tr><td class="clause"><a href="#{target}"><code>{text(cid)}</code></a></td>'
+                f"{counts}<td>{_verdict_badge(str(clause.get('verdict')))}</td></tr>"
+            )
+    return [
+        '<h2 id="summary">Verdict by pack and clause</h2>',
+        '<table class="summary">',
         *rows,
         "</table>",
     ]
@@ -303,8 +368,26 @@ def _problems(scenarios: list[Report]) -> list[str]:
         "<p>Failed: the engine decided wrongly or broke the contract. Errored: the engine gave no "
         "usable answer (it crashed, hung or answered garbage).</p>"
     )
+    by_clause: dict[str, list[tuple[int, Report]]] = defaultdict(list)
     for index, scenario in shown:
-        parts += _problem(index, scenario)
+        clauses = scenario.get("clauses") or [scenario.get("clause") or "no clause"]
+        by_clause[str(clauses[0])].append((index, scenario))
+    for cid, cards in by_clause.items():
+        parts.append(
+            f'<section class="clause-failures" id="{anchor("failures", cid)}">'
+            f"<h3><code>{text(cid)}</code>: {len(cards)} failed or errored</h3>"
+        )
+        for index, scenario in cards[:OPEN_CARDS]:
+            parts += _problem(index, scenario)
+        if len(cards) > OPEN_CARDS:
+            parts.append(
+                f"<details><summary>{len(cards) - OPEN_CARDS} more of <code>{text(cid)}</code>"
+                "</summary>"
+            )
+            for index, scenario in cards[OPEN_CARDS:]:
+                parts += _problem(index, scenario)
+            parts.append("</details>")
+        parts.append("</section>")
     return parts
 
 
@@ -376,6 +459,7 @@ def render_run_report(report: Report) -> str:
     scenarios = [s for s in report.get("scenarios", []) if isinstance(s, dict)]
     body = [
         *_header(report),
+        *_summary(report),
         *_problems(scenarios),
         *_clauses(report),
         *_readings(report, scenarios),
