@@ -90,10 +90,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--version", action="version", version=_version())
     declare(run.add_argument, prefixed=False)
 
-    commands.add_parser(
+    lint = commands.add_parser(
         "lint",
         help="check the kit's own features, steps, catalogues and fixtures",
         allow_abbrev=False,
+    )
+    lint.add_argument(
+        "--packs",
+        default=None,
+        metavar="DIR",
+        help="also check the packs in DIR (a pack root, as new-pack --into writes); "
+        "or $CONFORMANCE_PACKS",
     )
 
     summary = commands.add_parser(
@@ -135,7 +142,12 @@ def _parser() -> argparse.ArgumentParser:
         "when an engine is unreachable, 4 when only engine errors were met.",
         allow_abbrev=False,
     )
-    fuzz.add_argument("--adapter", required=True, metavar="SPEC")
+    fuzz.add_argument(
+        "--adapter",
+        default="reference",
+        metavar="SPEC",
+        help="the engine, as for run (default: the kit's reference engine)",
+    )
     fuzz.add_argument(
         "--pack",
         action="append",
@@ -243,7 +255,7 @@ def _command(arguments: list[str]) -> int:
             parsed.unknown = unknown
             return run(parsed, arguments[arguments.index("run") + 1 :])
         if parsed.command == "lint":
-            return lint_command()
+            return lint_command(parsed.packs)
         if parsed.command == "fuzz":
             from .fuzz import fuzz_command
 
@@ -295,9 +307,15 @@ def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.Argument
     return parser
 
 
-def lint_command() -> int:
+def lint_command(packs: str | None = None) -> int:
+    from . import paths
     from .lint import lint
     from .packs import load_packs
+
+    try:
+        paths.use_packs(packs)
+    except NotADirectoryError as exc:
+        raise KitError(str(exc)) from None
 
     problems = lint()
     for problem in problems:
@@ -379,13 +397,17 @@ def new_pack_command(parsed: argparse.Namespace) -> int:
         print(path)
     print(
         f"new-pack: {parsed.pack_id} written; it fails until its catalogue, features, fixtures, "
-        "facts and reference are written (conformance lint checks them)"
+        f"facts and reference are written (conformance lint --packs {parsed.into} checks them)"
     )
     return 0
 
 
 def export_command(out: Path) -> int:
     from .corpus import export_corpus
+
+    if out.exists() and not out.is_dir():
+        raise KitError(f"--out: {out} is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
 
     for path in export_corpus(out):
         document = json.loads(path.read_text(encoding="utf-8"))

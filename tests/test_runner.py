@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from policy_conformance.packs import load_packs
-from tests.kit import conformance, copy_of_packs, edit
+from tests.kit import KIT_ROOT, conformance, copy_of_packs, edit
 
 pytestmark = pytest.mark.slow
 
@@ -221,3 +221,39 @@ def test_a_clean_run_summary_says_conformant(tmp_path: Path) -> None:
     clauses = sum(len(pack.clauses) for pack in load_packs())
     assert f"**Conformant** on all {clauses} clauses run." in summary.read_text()
     assert "## Failed and errored scenarios" not in summary.read_text()
+
+
+@pytest.mark.slow
+def test_the_readme_s_sample_output_is_what_a_run_prints() -> None:
+    readme = (KIT_ROOT / "README.md").read_text()
+    start = readme.index("`conformance run` starts with the kit's header")
+    block = readme[readme.index("```\n", start) + 4 :]
+    block = block[: block.index("```")]
+    run = conformance("run")
+    assert run.code == 0, run.err
+    printed = [_without_time(line) for line in run.out.splitlines()]
+    for line in block.splitlines():
+        if line != "...":
+            assert _without_time(line) in printed, line
+    assert _without_time(block.splitlines()[-1]) == printed[-1]
+
+
+def _without_time(line: str) -> str:
+    return re.sub(r" in [\d.]+s$", " in Ns", line)
+
+
+def test_export_makes_its_folder_and_lint_takes_a_pack_root(tmp_path: Path) -> None:
+    out = tmp_path / "corpus" / "nested"
+    run = conformance("export", "--out", str(out))
+    assert run.code == 0, run.err
+    assert sorted(p.name for p in out.iterdir())[0].endswith(".corpus.json")
+    made = conformance("new-pack", "rituximab_acme", "--into", str(tmp_path))
+    assert made.code == 0, made.err
+    assert f"conformance lint --packs {tmp_path}" in made.out
+    plain = conformance("lint")
+    linted = conformance("lint", "--packs", str(tmp_path))
+    assert linted.code == 0, linted.out + linted.err
+    counted = [int(re.search(r"\((\d+) packs", r.out)[1]) for r in (plain, linted)]  # type: ignore[index]
+    assert counted[1] == counted[0] + 1
+    missing = conformance("lint", "--packs", str(tmp_path / "nowhere"))
+    assert missing.code == 2 and "is not a folder" in missing.err
