@@ -71,10 +71,16 @@ def _headline(report: Report) -> str:
         return "No clause was run." + counted.not_checked
     if not counted.bad:
         return f"Conformant on all {len(counted.ran)} clauses run." + counted.not_checked
-    named = ", ".join(f"{c.get('id')} ({c.get('pack')})" for c in counted.bad[:4])
-    more = f" and {len(counted.bad) - 4} more" if len(counted.bad) > 4 else ""
+    if len(counted.bad) <= 4:
+        named = ", ".join(f"{c.get('id')} ({c.get('pack')})" for c in counted.bad)
+    else:
+        # Too many clauses to name: each pack, with how many of its clauses are not conformant.
+        by_pack: dict[str, int] = defaultdict(int)
+        for clause in counted.bad:
+            by_pack[str(clause.get("pack"))] += 1
+        named = ", ".join(f"{n} in {pack}" for pack, n in by_pack.items())
     return (
-        f"Not conformant on {len(counted.bad)} of {len(counted.ran)} clauses run: {named}{more}."
+        f"Not conformant on {len(counted.bad)} of {len(counted.ran)} clauses run: {named}."
         + counted.not_checked
     )
 
@@ -289,7 +295,8 @@ def _feature_shown(scenario: Report) -> str:
     return feature.rsplit(marker, 1)[1] if marker in feature else feature
 
 
-def _problem(index: int, scenario: Report) -> list[str]:
+def _problem(index: int, scenario: Report, *, opened: bool = True) -> list[str]:
+    """One failure card; ``opened``: the case, the answer and the steps shown, not folded."""
     status = _status(scenario)
     outcome = str(scenario.get("outcome", status))
     message = str(scenario.get("message", ""))
@@ -326,8 +333,11 @@ def _problem(index: int, scenario: Report) -> list[str]:
         "</div>",
         "</div>",
     ]
+    folded = [f"<details{' open' if opened else ''}><summary>What was sent and received</summary>"]
     if "case" in scenario or "decision" in scenario:
         reply = scenario.get("reply") or "decision"
+        parts += folded
+        folded = []
         parts += [
             '<div class="pair">',
             '<div class="case"><h4>Case sent</h4>',
@@ -347,6 +357,8 @@ def _problem(index: int, scenario: Report) -> list[str]:
         parts += ["<h4>What the engine printed</h4>", f"<pre>{text(scenario['detail'])}</pre>"]
     if expected:
         parts += ["<h4>The scenario</h4>", _gherkin(scenario)]
+    if not folded:
+        parts.append("</details>")
     parts += [
         f'<p><a href="#{anchor("scenario", index)}">This scenario among all</a></p>',
         "</section>",
@@ -377,15 +389,15 @@ def _problems(scenarios: list[Report]) -> list[str]:
             f'<section class="clause-failures" id="{anchor("failures", cid)}">'
             f"<h3><code>{text(cid)}</code>: {len(cards)} failed or errored</h3>"
         )
-        for index, scenario in cards[:OPEN_CARDS]:
-            parts += _problem(index, scenario)
+        for number, (index, scenario) in enumerate(cards[:OPEN_CARDS]):
+            parts += _problem(index, scenario, opened=number == 0)
         if len(cards) > OPEN_CARDS:
             parts.append(
                 f"<details><summary>{len(cards) - OPEN_CARDS} more of <code>{text(cid)}</code>"
                 "</summary>"
             )
             for index, scenario in cards[OPEN_CARDS:]:
-                parts += _problem(index, scenario)
+                parts += _problem(index, scenario, opened=False)
             parts.append("</details>")
         parts.append("</section>")
     return parts
@@ -443,9 +455,9 @@ def _all_scenarios(report: Report, scenarios: list[Report]) -> list[str]:
         for index in by_clause[cid]:
             scenario = scenarios[index]
             status = _status(scenario)
-            opened = " open" if scenario.get("outcome") in ("failed", "errored") else ""
+            # Folded, failures too: each failure is shown whole above, in its clause's group.
             parts += [
-                f'<details id="{anchor("scenario", index)}"{opened}>',
+                f'<details id="{anchor("scenario", index)}">',
                 f"<summary>{status_badge(status)} {text(scenario.get('name'))}</summary>",
                 _where(scenario),
                 _gherkin(scenario),
