@@ -118,6 +118,22 @@ def _parser() -> argparse.ArgumentParser:
     page.add_argument("report", type=Path, metavar="REPORT.json")
     page.add_argument("--out", type=Path, required=True, metavar="PATH")
 
+    badge = commands.add_parser(
+        "badge",
+        help="write a shields.io endpoint badge per pack of a JSON report (no engine is run)",
+        allow_abbrev=False,
+    )
+    badge.add_argument("report", type=Path, metavar="REPORT.json")
+    badge.add_argument("--out", type=Path, required=True, metavar="DIR")
+
+    combine = commands.add_parser(
+        "combine",
+        help="one results table page from the reports of several engines, versions or shards",
+        allow_abbrev=False,
+    )
+    combine.add_argument("reports", type=Path, nargs="+", metavar="REPORT.json")
+    combine.add_argument("--out", type=Path, required=True, metavar="DIR")
+
     docs = commands.add_parser(
         "docs",
         help="write each pack's living documentation for policy staff (HTML, no results)",
@@ -274,6 +290,10 @@ def _command(arguments: list[str]) -> int:
             return html_command(parsed.report, parsed.out)
         if parsed.command == "docs":
             return docs_command(parsed.out)
+        if parsed.command == "badge":
+            return badge_command(parsed.report, parsed.out)
+        if parsed.command == "combine":
+            return combine_command(parsed.reports, parsed.out)
         if parsed.command == "compare":
             return compare_command(parsed.old, parsed.new)
         if parsed.command == "mutants":
@@ -351,6 +371,21 @@ def html_command(path: Path, out: Path) -> int:
     check_outputs([("--out", out)], [path])
     write_text(out, _read_report(path, render_run_report))
     print(f"conformance html: wrote {out}")
+    return 0
+
+
+def badge_command(report: Path, out: Path) -> int:
+    from .publish import badges
+
+    for path in badges(report, out):
+        print(f"conformance badge: wrote {path}")
+    return 0
+
+
+def combine_command(reports: list[Path], out: Path) -> int:
+    from .publish import combine
+
+    print(f"conformance combine: wrote {combine(reports, out)}")
     return 0
 
 
