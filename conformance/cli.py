@@ -327,16 +327,15 @@ def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.Argument
     return parser
 
 
-def lint_command(packs: str | None = None) -> int:
+def lint_command(roots: str | None = None) -> int:
     from . import paths
     from .lint import lint
     from .packs import load_packs
 
     try:
-        paths.use_packs(packs)
+        paths.use_packs(roots)
     except NotADirectoryError as exc:
         raise KitError(str(exc)) from None
-
     problems = lint()
     for problem in problems:
         print(problem)
