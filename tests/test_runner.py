@@ -257,3 +257,10 @@ def test_export_makes_its_folder_and_lint_takes_a_pack_root(tmp_path: Path) -> N
     assert counted[1] == counted[0] + 1
     missing = conformance("lint", "--packs", str(tmp_path / "nowhere"))
     assert missing.code == 2 and "is not a folder" in missing.err
+
+
+@pytest.mark.slow
+def test_fuzz_checks_the_reference_engine_when_no_adapter_is_named() -> None:
+    run = conformance("fuzz", "--cases", "5", "--pack", "inotuzumab_besponsa", "--seed", "1")
+    assert run.code == 0, run.out[-2000:] + run.err
+    assert "python:policy_conformance.reference:ReferenceEngine against" in run.out
