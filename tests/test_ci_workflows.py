@@ -308,7 +308,6 @@ def run_install_step(root: Path, wheel: Path, version: str) -> subprocess.Comple
         "KIT_SOURCE": str(wheel),
         "KIT_VERSION": version,
         "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
-        "PIP_NO_INDEX": "1",
     }
     return subprocess.run(
         ["bash", "-e", str(script)],
