@@ -257,6 +257,11 @@ def test_export_makes_its_folder_and_lint_takes_a_pack_root(tmp_path: Path) -> N
     assert counted[1] == counted[0] + 1
     missing = conformance("lint", "--packs", str(tmp_path / "nowhere"))
     assert missing.code == 2 and "is not a folder" in missing.err
+    # The reference engine finds the scaffold's skeleton, which fails every scenario of it.
+    run = conformance("run", "--packs", str(tmp_path), "--pack", "rituximab_acme")
+    assert run.code == 1, run.out[-2000:] + run.err
+    assert "rituximab_acme (" in run.out and "nonconformant" in run.out
+    assert run.out.splitlines()[-1].startswith("verdict: not conformant on RA-S1")
 
 
 @pytest.mark.slow
