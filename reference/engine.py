@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import pkgutil
 import sys
 from collections.abc import Callable, Mapping
@@ -49,11 +50,13 @@ def _policy_engines() -> dict[str, ModuleType]:
 
 
 def _outside_references() -> list[Path]:
-    from policy_conformance.paths import pack_roots
-
+    # The pack roots the kit was given (``--packs`` sets the variable for the engines it starts).
+    roots = [
+        Path(part) for part in os.environ.get("CONFORMANCE_PACKS", "").split(os.pathsep) if part
+    ]
     return [
         folder
-        for root in pack_roots()[1:]
+        for root in roots
         if (root / "reference").is_dir()
         for folder in sorted((root / "reference").iterdir())
         if (folder / "__init__.py").is_file()
