@@ -14,7 +14,7 @@ from importlib.metadata import entry_points
 from .base import Adapter, AdapterOptions
 from .errors import AdapterSpecError
 
-__all__ = ["ENTRY_POINT_GROUP", "kinds", "open_adapter"]
+__all__ = ["ENTRY_POINT_GROUP", "check_spec", "kinds", "open_adapter"]
 
 ENTRY_POINT_GROUP = "policy_conformance.adapters"
 
@@ -40,8 +40,9 @@ def kinds() -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
-def open_adapter(spec: str, options: AdapterOptions | None = None) -> Adapter:
-    """Build the adapter that ``spec`` names. Raises :class:`AdapterSpecError` on a bad string."""
+def check_spec(spec: str) -> tuple[str, str]:
+    """The kind of ``spec`` and what implements it; :class:`AdapterSpecError` when the string
+    is not ``KIND:TARGET`` of a known kind. Imports nothing."""
     kind, sep, target = spec.partition(":")
     known = kinds()
     if not sep or not kind or not target:
@@ -52,7 +53,13 @@ def open_adapter(spec: str, options: AdapterOptions | None = None) -> Adapter:
         raise AdapterSpecError(
             f"adapter {spec!r}: unknown kind {kind!r}; known kinds: {', '.join(known)}"
         )
-    factory = _load(kind, known[kind])
+    return kind, known[kind]
+
+
+def open_adapter(spec: str, options: AdapterOptions | None = None) -> Adapter:
+    """Build the adapter that ``spec`` names. Raises :class:`AdapterSpecError` on a bad string."""
+    kind, path = check_spec(spec)
+    factory = _load(kind, path)
     return factory(spec, options or AdapterOptions())
 
 

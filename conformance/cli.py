@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 from . import __version__
 from .errors import KitError
-from .options import declare, seconds
+from .options import UnknownArgument, declare, seconds
 from .results import (
     EXIT_CONFORMANT,
     EXIT_ERRORED,
@@ -89,10 +89,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--version", action="version", version=_version())
     declare(run.add_argument, prefixed=False)
 
-    commands.add_parser(
+    lint = commands.add_parser(
         "lint",
         help="check the kit's own features, steps, catalogues and fixtures",
         allow_abbrev=False,
+    )
+    lint.add_argument(
+        "--packs",
+        default=None,
+        metavar="DIR",
+        help="also check the packs in DIR (a pack root, as new-pack --into writes); "
+        "or $CONFORMANCE_PACKS",
     )
 
     summary = commands.add_parser(
@@ -109,6 +116,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     page.add_argument("report", type=Path, metavar="REPORT.json")
     page.add_argument("--out", type=Path, required=True, metavar="PATH")
+
+    badge = commands.add_parser(
+        "badge",
+        help="write a shields.io endpoint badge per pack of a JSON report (no engine is run)",
+        allow_abbrev=False,
+    )
+    badge.add_argument("report", type=Path, metavar="REPORT.json")
+    badge.add_argument("--out", type=Path, required=True, metavar="DIR")
+
+    combine = commands.add_parser(
+        "combine",
+        help="one results table page from the reports of several engines, versions or shards",
+        allow_abbrev=False,
+    )
+    combine.add_argument("reports", type=Path, nargs="+", metavar="REPORT.json")
+    combine.add_argument("--out", type=Path, required=True, metavar="DIR")
 
     docs = commands.add_parser(
         "docs",
@@ -134,7 +157,12 @@ def _parser() -> argparse.ArgumentParser:
         "when an engine is unreachable, 4 when only engine errors were met.",
         allow_abbrev=False,
     )
-    fuzz.add_argument("--adapter", required=True, metavar="SPEC")
+    fuzz.add_argument(
+        "--adapter",
+        default="reference",
+        metavar="SPEC",
+        help="the engine, as for run (default: the kit's reference engine)",
+    )
     fuzz.add_argument(
         "--pack",
         action="append",
@@ -246,7 +274,7 @@ def _command(arguments: list[str]) -> int:
             parsed.unknown = unknown
             return run(parsed, arguments[arguments.index("run") + 1 :])
         if parsed.command == "lint":
-            return lint_command()
+            return lint_command(parsed.packs)
         if parsed.command == "fuzz":
             from .fuzz import fuzz_command
 
@@ -265,6 +293,10 @@ def _command(arguments: list[str]) -> int:
             return html_command(parsed.report, parsed.out)
         if parsed.command == "docs":
             return docs_command(parsed.out)
+        if parsed.command == "badge":
+            return badge_command(parsed.report, parsed.out)
+        if parsed.command == "combine":
+            return combine_command(parsed.reports, parsed.out)
         if parsed.command == "compare":
             return compare_command(parsed.old, parsed.new)
         if parsed.command == "mutants":
@@ -280,15 +312,33 @@ def _command(arguments: list[str]) -> int:
                 parsed.corpus, parsed.adapter, parsed.engine_timeout, parsed.connect_timeout
             )
         return serve_reference(parsed.host, parsed.port)
+    except UnknownArgument as exc:
+        # As argparse answers: the usage of `conformance run`, then what is wrong.
+        sys.stderr.write(_subcommand(parser, "run").format_usage())
+        print(f"conformance run: error: {exc} (see conformance run --help)", file=sys.stderr)
+        return EXIT_USAGE
     except KitError as exc:
         print(f"conformance: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
 
-def lint_command() -> int:
+def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    for action in parser._subparsers._group_actions if parser._subparsers else ():
+        if isinstance(action, argparse._SubParsersAction):
+            found: argparse.ArgumentParser = action.choices[name]
+            return found
+    return parser
+
+
+def lint_command(roots: str | None = None) -> int:
+    from . import paths
     from .lint import lint
     from .packs import load_packs
 
+    try:
+        paths.use_packs(roots)
+    except NotADirectoryError as exc:
+        raise KitError(str(exc)) from None
     problems = lint()
     for problem in problems:
         print(problem)
@@ -323,6 +373,21 @@ def html_command(path: Path, out: Path) -> int:
     check_outputs([("--out", out)], [path])
     write_text(out, _read_report(path, render_run_report))
     print(f"conformance html: wrote {out}")
+    return 0
+
+
+def badge_command(report: Path, out: Path) -> int:
+    from .publish import badges
+
+    for path in badges(report, out):
+        print(f"conformance badge: wrote {path}")
+    return 0
+
+
+def combine_command(reports: list[Path], out: Path) -> int:
+    from .publish import combine
+
+    print(f"conformance combine: wrote {combine(reports, out)}")
     return 0
 
 
@@ -369,7 +434,7 @@ def new_pack_command(parsed: argparse.Namespace) -> int:
         print(path)
     print(
         f"new-pack: {parsed.pack_id} written; it fails until its catalogue, features, fixtures, "
-        "facts and reference are written (conformance lint checks them)"
+        f"facts and reference are written (conformance lint --packs {parsed.into} checks them)"
     )
     return 0
 
@@ -377,6 +442,10 @@ def new_pack_command(parsed: argparse.Namespace) -> int:
 def export_command(out: Path) -> int:
     from .corpus import MAX_CORPUS_BYTES, export_corpus
     from .reading import read_json
+
+    if out.exists() and not out.is_dir():
+        raise KitError(f"--out: {out} is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
 
     for path in export_corpus(out):
         document = read_json(path, MAX_CORPUS_BYTES)

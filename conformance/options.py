@@ -5,6 +5,11 @@ so that they never collide with another project's options. Both spellings store 
 destination, take the same values and read the same environment variable,
 ``CONFORMANCE_<NAME>``. This module imports nothing heavy: pytest loads it in every run of an
 environment the kit is installed in.
+
+``conformance run`` reads the environment when it parses its arguments, and refuses a bad value
+before pytest starts. Inside another pytest the options are declared without it (every default
+unset), and :func:`fill_from_environment` reads and checks the variables only once the kit's
+suite is collected: a project that collects no scenario of the kit is never affected by them.
 """
 
 from __future__ import annotations
@@ -22,8 +27,11 @@ __all__ = [
     "DEFAULT_ADAPTER",
     "OPTIONS",
     "PREFIX",
+    "EnvironmentValueError",
     "Option",
+    "UnknownArgument",
     "declare",
+    "fill_from_environment",
     "flags",
     "parallel_output",
     "parallel_workers",
@@ -41,6 +49,15 @@ ADAPTER_ALIASES = {"reference": DEFAULT_ADAPTER}
 
 #: What every option is called inside someone else's pytest.
 PREFIX = "conformance-"
+
+
+class EnvironmentValueError(ValueError):
+    """A ``CONFORMANCE_<NAME>`` variable whose value the option would refuse on the command line."""
+
+
+class UnknownArgument(Exception):
+    """An argument of ``conformance run`` that neither the kit nor pytest takes: answered with
+    the usage of ``conformance run``, as argparse answers its own."""
 
 
 def seconds(text: str) -> float:
@@ -100,13 +117,35 @@ class Option:
             return [self.type(part.strip()) for part in value.split(",") if part.strip()]
         return value
 
-    def arguments(self, environ: Mapping[str, str]) -> dict[str, Any]:
-        """Keyword arguments for ``add_argument``/``addoption``, shared by both entrances."""
+    def value_from(self, environ: Mapping[str, str]) -> Any:
+        """The option's value when the command line left it unset: from its environment
+        variable, converted and checked as the command line's would be, or its default.
+
+        Raises :class:`EnvironmentValueError` naming the variable for a value that does not do.
+        """
+        value = self.default_from(environ)
+        if self.switch or self.repeatable or value is None or value == self.default:
+            return value
+        try:
+            return self.type(value)
+        except (argparse.ArgumentTypeError, ValueError) as exc:
+            raise EnvironmentValueError(f"${self.environment_variable}: {exc}") from None
+
+    def arguments(self, environ: Mapping[str, str], *, unset: bool = False) -> dict[str, Any]:
+        """Keyword arguments for ``add_argument``/``addoption``, shared by both entrances.
+
+        ``unset``: every default left unset (``None``, ``[]``, off), to be filled in by
+        :func:`fill_from_environment` once the kit's suite is collected.
+        """
         shown_default = f" (default {self.default})" if self.default is not None else ""
+        if unset:
+            default: Any = False if self.switch else ([] if self.repeatable else None)
+        else:
+            default = self.default_from(environ)
         if self.switch:
             return {
                 "dest": self.dest,
-                "default": self.default_from(environ),
+                "default": default,
                 "action": "store_true",
                 "help": f"{self.help}; or ${self.environment_variable}=1",
             }
@@ -114,7 +153,7 @@ class Option:
             "dest": self.dest,
             "metavar": self.metavar,
             "type": self.type,
-            "default": self.default_from(environ),
+            "default": default,
             "action": "append" if self.repeatable else "store",
             "help": f"{self.help}{shown_default}; or ${self.environment_variable}",
         }
@@ -210,10 +249,28 @@ class _Declares(Protocol):
 
 
 def declare(add: _Declares, *, prefixed: bool, environ: Mapping[str, str] | None = None) -> None:
-    """Declare every option through ``add``: argparse's add_argument or pytest's addoption."""
+    """Declare every option through ``add``: argparse's add_argument or pytest's addoption.
+
+    The prefixed spellings (someone else's pytest) are declared unset: the environment is read
+    only by :func:`fill_from_environment`, when the kit's suite is collected.
+    """
     environment = os.environ if environ is None else environ
     for option in OPTIONS:
-        add(option.prefixed_flag if prefixed else option.flag, **option.arguments(environment))
+        add(
+            option.prefixed_flag if prefixed else option.flag,
+            **option.arguments(environment, unset=prefixed),
+        )
+
+
+def fill_from_environment(namespace: Any, environ: Mapping[str, str] | None = None) -> None:
+    """Give every option the command line left unset its value from ``CONFORMANCE_<NAME>``, or
+    its default; :class:`EnvironmentValueError` names the first variable whose value does not do.
+    """
+    environment = os.environ if environ is None else environ
+    for option in OPTIONS:
+        current = getattr(namespace, option.dest, None)
+        if current is None or current is False or current == []:
+            setattr(namespace, option.dest, option.value_from(environment))
 
 
 def parallel_output(config: Any) -> str | None:

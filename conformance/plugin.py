@@ -9,12 +9,15 @@ scenario, keeps one result a scenario, prints the per-clause table and sets the 
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Callable
 
 import pytest
 
 from .boundary import CheckedEngine
 from .collection import apply_tag
+from .options import EnvironmentValueError, fill_from_environment
+from .results import EXIT_USAGE
 from .session import EngineSession
 
 __all__ = ["NAME", "case_id", "engine"]
@@ -31,7 +34,25 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "applies: a scenario where its clause applies")
     config.addinivalue_line("markers", "near-miss: a scenario where its clause just does not apply")
     if config.pluginmanager.get_plugin(SESSION) is None:
+        # The kit's CONFORMANCE_* variables, read and checked now that its suite is collected.
+        try:
+            fill_from_environment(config.option)
+        except EnvironmentValueError as exc:
+            config.pluginmanager.register(_Refusal(str(exc)), SESSION)
+            return
         config.pluginmanager.register(EngineSession(config), SESSION)
+
+
+class _Refusal:
+    """Ends the run once collection is over (a module being collected cannot end it cleanly)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self) -> None:
+        print(f"conformance: error: {self.message}", file=sys.stderr)
+        pytest.exit(self.message, returncode=EXIT_USAGE)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -33,7 +33,13 @@ from .provenance import kit_identity, pack_hashes, pack_provenance, provenance_l
 from .results import Report, RunResults, State, clause_table, harm_counts, harm_words
 from .summary import render_summary
 
-__all__ = ["ReportFiles", "print_clause_table", "settle_baseline"]
+__all__ = [
+    "ReportFiles",
+    "machine_path_scrubber",
+    "print_clause_table",
+    "settle_baseline",
+    "verdict_of",
+]
 
 #: The least time between two rewrites of the partial report: 10,000 scenarios that finish in
 #: a minute rewrite it about sixty times, not 10,000.
@@ -44,18 +50,29 @@ PARTIAL_SHARE = 9
 
 
 def print_clause_table(
-    terminal: Any, results: RunResults, packs: list[Pack], baseline: Baseline | None
+    terminal: Any,
+    results: RunResults,
+    packs: list[Pack],
+    baseline: Baseline | None,
+    *,
+    interrupted: bool = False,
 ) -> None:
-    """The closing section of a run: one verdict a clause, the totals, the baseline's news."""
+    """The closing section of a run: one verdict a clause, the totals, the baseline's news.
+
+    An interrupted run shows what it counted, but no verdict: not one clause or pack of it.
+    """
     terminal.section("conformance by clause")
     terminal.write_line(engine_header(results.adapter, results.engine))
     for line in provenance_lines(packs):
         terminal.write_line(line)
     for line in clause_table(results.verdicts(packs)):
         terminal.write_line(line)
-    terminal.write_line("verdict by pack:")
-    for verdict in results.pack_verdicts(packs):
-        terminal.write_line(f"  {verdict.line()}")
+    if interrupted:
+        terminal.write_line("interrupted: no verdict")
+    else:
+        terminal.write_line("verdict by pack:")
+        for verdict in results.pack_verdicts(packs):
+            terminal.write_line(f"  {verdict.line()}")
     totals = ", ".join(
         f"{results.count(o)} {o}" for o in ("passed", "failed", "errored", "skipped")
     )
@@ -74,6 +91,42 @@ def print_clause_table(
         terminal.write_line(f"  now passes, remove it from the baseline: {key}")
     for key in results.unmatched:
         terminal.write_line(f"  names no scenario of this run: {key}")
+
+
+def verdict_of(
+    results: RunResults, packs: list[Pack], code: int, *, stopped: bool
+) -> tuple[str, str]:
+    """The run's verdict in one line, as the last line of the terminal, and its outcome word."""
+    from .results import EXIT_CONFORMANT, EXIT_ERRORED, EXIT_FAILED
+
+    if stopped or not results.scenarios:
+        why = "the run stopped before the first scenario" if stopped else "no scenario ran"
+        return f"no verdict: {why} (exit {code})", "errored"
+    counts = ", ".join(
+        f"{results.count(o)} {o}"
+        for o in ("passed", "failed", "errored", "skipped")
+        if results.count(o)
+    )
+    known = sum(s.known for s in results.scenarios)
+    if known:
+        counts += f"; {known} known from the baseline"
+    if code == EXIT_CONFORMANT and known:
+        return f"verdict: no new failure, but not conformant ({counts})", "passed"
+    if code == EXIT_CONFORMANT:
+        return f"verdict: conformant on every clause run ({counts})", "passed"
+    if code == EXIT_FAILED:
+        bad = [
+            v.id
+            for v in results.verdicts(packs)
+            if v.verdict == "nonconformant" and v.failed > v.known
+        ]
+        if not bad:
+            return f"verdict: not conformant: stale baseline entries ({counts})", "failed"
+        shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+        return f"verdict: not conformant on {shown} ({counts})", "failed"
+    if code == EXIT_ERRORED:
+        return f"verdict: errored: the engine gave no usable answer ({counts})", "errored"
+    return f"no verdict (exit {code}; {counts})", "errored"
 
 
 def settle_baseline(results: RunResults, baseline: Baseline, selected: set[str]) -> None:
@@ -214,20 +267,30 @@ def _machine_prefixes() -> list[tuple[str, str]]:
     return sorted(((p, r) for p, r in prefixes.items() if len(p) > 1), key=lambda pr: -len(pr[0]))
 
 
-def _without_machine_paths(document: Any) -> Any:
-    """The report with every absolute path of this machine made relative or named.
+def machine_path_scrubber() -> Callable[[str], str]:
+    """A function that makes every absolute path of this machine in a text relative or named.
 
-    A report is handed to a payer: it says nothing of the vendor's folders, and it reads the same
-    from any checkout.
+    What the kit writes for others (a report, JUnit XML, Cucumber JSON) says nothing of the
+    vendor's folders, and reads the same from any checkout.
     """
     prefixes = _machine_prefixes()
 
+    def scrub(value: str) -> str:
+        for prefix, name in prefixes:
+            if prefix in value:
+                value = value.replace(prefix, name)
+        return value
+
+    return scrub
+
+
+def _without_machine_paths(document: Any) -> Any:
+    """The report with every absolute path of this machine made relative or named."""
+    scrub_text = machine_path_scrubber()
+
     def scrub(value: Any) -> Any:
         if isinstance(value, str):
-            for prefix, name in prefixes:
-                if prefix in value:
-                    value = value.replace(prefix, name)
-            return value
+            return scrub_text(value)
         if isinstance(value, dict):
             return {key: scrub(item) for key, item in value.items()}
         if isinstance(value, list):

@@ -13,18 +13,20 @@ import os
 import shlex
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 
 import pytest
 
 from . import paths
 from .baseline import load_baseline
+from .engine import resolve_adapter
 from .errors import KitError
 from .lint import preflight
-from .options import declare, flags, parallel_workers
+from .options import UnknownArgument, declare, flags, parallel_workers
 from .outputs import check_outputs
 from .packs import check_clause_ids, check_pack_ids
 from .results import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
+from .terminal import install as install_terminal
 
 __all__ = ["RunEntrance", "run"]
 
@@ -62,11 +64,48 @@ class RunEntrance:
     def pytest_addoption(self, parser: pytest.Parser) -> None:
         declare(parser.getgroup("conformance").addoption, prefixed=False)
 
+    @pytest.hookimpl(wrapper=True)
+    def pytest_cmdline_parse(
+        self, args: list[str]
+    ) -> Generator[None, pytest.Config, pytest.Config]:
+        # pytest refuses an argument in its own words ("usage: pytest.main() ... inifile:
+        # .../run.ini"); the kit answers it in its own, once.
+        try:
+            return (yield)
+        except pytest.UsageError as exc:
+            raise UnknownArgument(_pytest_complaint(str(exc))) from None
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_configure(self, config: pytest.Config) -> None:
+        # After pytest's terminal plugin has put its reporter in place.
+        install_terminal(config)
+
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         # Whether the kit's session set the exit code, or pytest ended the run on its own.
         self.kit_decided = session.config.pluginmanager.get_plugin(SESSION) is not None
         self.ended_with = int(session.exitstatus)
+
+
+def _pytest_complaint(text: str) -> str:
+    """What pytest's usage error says is wrong, without its usage line and its ini file."""
+    for line in text.splitlines():
+        _, marker, complaint = line.partition(": error: ")
+        if marker:
+            return complaint.strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else text
+
+
+def check_adapter(spec: str) -> None:
+    """Refuse an adapter string whose form or kind is wrong before anything is collected."""
+    from policy_conformance.adapters import AdapterSpecError
+    from policy_conformance.adapters.registry import check_spec
+
+    try:
+        check_spec(resolve_adapter(spec))
+    except AdapterSpecError as exc:
+        raise KitError(str(exc)) from None
 
 
 def run(parsed: argparse.Namespace, arguments: Sequence[str]) -> int:
@@ -81,6 +120,7 @@ def run(parsed: argparse.Namespace, arguments: Sequence[str]) -> int:
 
 def _run(parsed: argparse.Namespace, arguments: Sequence[str]) -> int:
     unknown_but_close(parsed.unknown)
+    check_adapter(parsed.conformance_adapter or "reference")
     try:
         paths.use_packs(parsed.conformance_packs)
     except NotADirectoryError as exc:

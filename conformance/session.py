@@ -28,6 +28,7 @@ from .baseline import Baseline, load_baseline, stale_entries
 from .boundary import CheckedEngine
 from .carried import header_lines
 from .collection import pack_of, select, template_of
+from .cucumber import rewrite_cucumber
 from .engine import engine_header, open_engine, resolve_adapter
 from .errors import KitError
 from .junit import check_parallel, junit_properties, output_paths, rewrite_junit
@@ -62,6 +63,8 @@ class EngineSession:
         self._selected: set[str] = set()
         # Each scenario's stable id and expectations, computed once at collection.
         self._identity: dict[str, tuple[str, list[str]]] = {}
+        # Each scenario's stable id by its test's name, which names it in Cucumber JSON.
+        self._ids_by_test_name: dict[str, str] = {}
         self.files: ReportFiles | None = None
         self._previous_sigterm: Any = None
         self._previous_sigint: Any = None
@@ -273,6 +276,15 @@ class EngineSession:
             identity = self._identity.get(item.nodeid) or identify(item, template)
             result = scenario_result(item, template, report, error, known, self._checked, identity)
             self.results.scenarios.append(result)
+            self._ids_by_test_name[item.name] = result.id
+            # What the kit's terminal prints of the scenario: plain strings.
+            report.conformance_scenario = {  # type: ignore[attr-defined]
+                "id": result.id,
+                "pack": result.pack,
+                "clause": result.clause,
+                "name": result.name,
+                "outcome": result.outcome,
+            }
             # pytest's JUnit XML writes the properties of the teardown's report, which copies
             # the item's: recorded on the item, they reach junit.xml.
             item.user_properties.extend(junit_properties(result))
@@ -299,7 +311,13 @@ class EngineSession:
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.results.scenarios and self.packs:
-            print_clause_table(terminalreporter, self.results, self.packs, self.baseline)
+            print_clause_table(
+                terminalreporter,
+                self.results,
+                self.packs,
+                self.baseline,
+                interrupted=self._user_interrupted,
+            )
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         # Runs before pytest's terminal summary, which prints what is settled here.
@@ -353,7 +371,11 @@ class EngineSession:
         junit = self.config.getoption("xmlpath", None)
         # A parallel run's worker writes no JUnit file: its controller does (see pytest_entry).
         if junit and self.results.scenarios and not hasattr(self.config, "workerinput"):
-            rewrite_junit(Path(junit), self.results)
+            rewrite_junit(Path(junit), self.results, self.packs)
+        # After pytest-bdd's writer, which writes the file in its sessionfinish.
+        cucumber = self.config.getoption("cucumber_json_path", None)
+        if cucumber and self.results.scenarios:
+            rewrite_cucumber(Path(cucumber), self.results, self._ids_by_test_name)
 
     def _exit_status(self, status: int) -> int:
         """The kit's documented exit code for the way pytest ended and the results it kept."""

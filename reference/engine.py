@@ -10,7 +10,10 @@ the reference is adding such a subpackage; nothing registers it.
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import os
 import pkgutil
+import sys
 from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
@@ -34,7 +37,42 @@ def _policy_engines() -> dict[str, ModuleType]:
         policy = getattr(module, "POLICY", None)
         if isinstance(policy, Mapping) and policy.get("id") == found.name:
             engines[found.name] = module
+    # A pack kept outside the kit (``--packs DIR``) brings its reference in DIR/reference/<id>/,
+    # as ``conformance new-pack`` writes it: the reference decides its policy too.
+    for folder in _outside_references():
+        if folder.name in engines:
+            continue
+        module = _load_outside(folder)
+        policy = getattr(module, "POLICY", None)
+        if isinstance(policy, Mapping) and policy.get("id") == folder.name:
+            engines[folder.name] = module
     return engines
+
+
+def _outside_references() -> list[Path]:
+    # The pack roots the kit was given (``--packs`` sets the variable for the engines it starts).
+    roots = [
+        Path(part) for part in os.environ.get("CONFORMANCE_PACKS", "").split(os.pathsep) if part
+    ]
+    return [
+        folder
+        for root in roots
+        if (root / "reference").is_dir()
+        for folder in sorted((root / "reference").iterdir())
+        if (folder / "__init__.py").is_file()
+    ]
+
+
+def _load_outside(folder: Path) -> ModuleType:
+    name = f"{__package__}.{folder.name}"
+    spec = importlib.util.spec_from_file_location(
+        name, folder / "__init__.py", submodule_search_locations=[str(folder)]
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def policies() -> list[dict[str, str]]:

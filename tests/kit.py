@@ -68,10 +68,12 @@ def conformance(
 
 
 def own_pytest(
-    folder: Path, *arguments: str, path: Path | None = None
+    folder: Path, *arguments: str, path: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """A vendor's own `python -m pytest ARGUMENTS` in ``folder``, the kit installed beside it."""
+    """A vendor's own `python -m pytest ARGUMENTS` in ``folder``, the kit installed beside it;
+    ``env``: further variables of its environment."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CONFORMANCE_")}
+    environment |= env or {}
     if path is not None:
         environment["PYTHONPATH"] = str(path)
     return subprocess.run(

@@ -154,7 +154,7 @@ def test_the_run_report_shows_the_failing_clause_with_expected_and_actual(
     visit = Visit(browser, pages["report"])
     headline = visit.text_of("#headline")
     assert headline.startswith("Not conformant on 1 of ")
-    failure = visit.text_of("#problems ~ section.problem")
+    failure = visit.text_of("#problems ~ section.clause-failures section.problem")
     assert FAILING_CLAUSE in failure
     mismatch = visit.text_of("section.problem table.mismatch")
     assert "outcome" in mismatch and "'covered'" in mismatch and "'not-covered'" in mismatch
@@ -176,6 +176,35 @@ def test_the_run_report_shows_the_failing_clause_with_expected_and_actual(
     shown.page.locator("section.problem").first.screenshot(
         path=str(SCREENSHOTS / "report-failure.png")
     )
+
+
+#: An engine that answers "covered" to every case, for every policy: failures everywhere.
+ALWAYS_COVERED = "python:tests.engines.toy:decide"
+
+
+def test_the_verdicts_of_an_engine_that_fails_everywhere_are_on_the_first_screens(
+    browser: Any, tmp_path: Path
+) -> None:
+    page_path = tmp_path / "report.html"
+    run = conformance("run", "--adapter", ALWAYS_COVERED, "--html", str(page_path))
+    assert run.code == 1, run.err
+    window = {"width": 800, "height": 900}
+    page = browser.new_page(viewport=window)
+    page.goto(page_path.as_uri())
+    page.wait_for_load_state("load")
+    top_of = "selector => document.querySelector(selector).getBoundingClientRect().top"
+    # The verdict of every pack and clause starts within the first screen and a half.
+    assert page.evaluate(top_of, "#summary") < 1.5 * window["height"]
+    # The failures follow, grouped by clause, most of them folded: a few screens a clause.
+    failures = page.evaluate(top_of, "#chart") - page.evaluate(top_of, "#problems")
+    groups = page.eval_on_selector_all("section.clause-failures", "all => all.length")
+    assert groups > 5 and failures < groups * 4 * window["height"], (failures, groups)
+    # Nothing is wider than the window: no sideways scrolling.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= window["width"], width
+    headline = page.inner_text("#headline")
+    assert headline.startswith("Not conformant on ") and " in inotuzumab_besponsa" in headline
+    page.close()
 
 
 def test_the_living_documentation_shows_every_pack_with_working_links(

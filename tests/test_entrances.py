@@ -141,7 +141,9 @@ def test_co_reaches_pytest_and_opens_no_engine() -> None:
         "run", "--co", "--clause", "INO-CODE-DATES", "--adapter", "python:no_such_module:x"
     )
     assert run.code == 0, run.err
-    assert re.search(r"\b10/\d+ tests collected", run.out), run.out[-500:]
+    assert re.fullmatch(
+        r"no verdict: 10 of \d+ scenarios listed, no engine run", run.out.splitlines()[-1]
+    )
 
 
 @pytest.mark.slow
@@ -218,7 +220,7 @@ def test_a_closed_output_ends_the_run_quietly() -> None:
     err = run.stderr.read()
     run.stderr.close()
     run.wait(timeout=120)
-    assert "test session starts" in first
+    assert first.startswith("policy-conformance ")
     assert err == "", err
     assert run.returncode == 141
 
@@ -240,6 +242,33 @@ def test_ctrl_c_has_its_own_exit_code() -> None:
     run.send_signal(signal.SIGINT)
     run.communicate(timeout=60)
     assert run.returncode == 130
+
+
+@pytest.mark.slow
+def test_ctrl_c_ends_the_verdict_block_with_no_verdict() -> None:
+    run = _kit(
+        "run",
+        "--adapter",
+        "python:tests.engines.toy:slow_reference",
+        "-v",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert run.stdout is not None
+    seen = []
+    for line in run.stdout:
+        seen.append(line)
+        if line.startswith("passed "):
+            break
+    run.send_signal(signal.SIGINT)
+    rest, _ = run.communicate(timeout=60)
+    assert run.returncode == 130
+    block = rest[rest.index("conformance by clause") :].splitlines()
+    # What ran is counted, but no clause or pack is called conformant, and nothing "passed".
+    assert "interrupted: no verdict" in block
+    assert "verdict by pack:" not in block
+    assert block[-1] == "interrupted: no verdict"
+    assert not re.search(r"\d+ passed in", rest)
 
 
 @pytest.mark.slow
@@ -293,6 +322,31 @@ def test_an_unrelated_pytest_bdd_project_is_left_alone(tmp_path: Path) -> None:
     assert "1 passed" in done.stdout
     assert "conformance" not in done.stdout.replace("policy-conformance-", "")
     assert "engine:" not in done.stdout
+    # The kit's variables, even ones it would refuse, mean nothing to a run without its suite.
+    for variables in (
+        {"CONFORMANCE_ENGINE_TIMEOUT": "30s"},
+        {"CONFORMANCE_CONNECT_TIMEOUT": "0", "CONFORMANCE_PACKS": str(tmp_path / "missing")},
+    ):
+        done = own_pytest(tmp_path, env=variables)
+        assert done.returncode == 0, (variables, done.stdout + done.stderr)
+        assert "1 passed" in done.stdout and "conformance" not in done.stderr
+
+
+@pytest.mark.slow
+def test_the_kit_s_variables_are_checked_when_its_suite_is_collected(tmp_path: Path) -> None:
+    suite = str(KIT_ROOT / "conformance" / "suite.py")
+    done = own_pytest(
+        tmp_path, suite, "--co", "-q", env={"CONFORMANCE_ENGINE_TIMEOUT": "30s"}, path=KIT_ROOT
+    )
+    assert done.returncode == 2, done.stdout[-2000:] + done.stderr
+    assert (
+        "conformance: error: $CONFORMANCE_ENGINE_TIMEOUT: '30s' is not a number of seconds"
+        in done.stderr
+    )
+    # `conformance run` refuses the same value before pytest starts, in one line.
+    run = conformance("run", env={"CONFORMANCE_ENGINE_TIMEOUT": "30s"})
+    assert run.code == 2 and run.out == ""
+    assert "--engine-timeout" in run.err and len(run.err.splitlines()) == 1, run.err
 
 
 @pytest.mark.slow
@@ -310,3 +364,102 @@ def test_a_vendor_runs_the_scenarios_in_their_own_pytest(tmp_path: Path) -> None
     assert done.returncode == 1, done.stdout[-2000:] + done.stderr
     assert "conformance by clause" in done.stdout
     assert re.search(r"INO-COMPENDIA .* nonconformant", done.stdout)
+
+
+# -- the kit's own terminal ------------------------------------------------------------------
+
+
+def test_the_kit_s_terminal_speaks_for_the_kit() -> None:
+    from policy_conformance.terminal import failure_header, scenario_line
+
+    scenario = {
+        "id": "INO-COMPENDIA/9577872ce877ce9d",
+        "pack": "inotuzumab_besponsa",
+        "clause": "INO-COMPENDIA",
+        "name": "A weaker rating is not strong support [NCCN-category 2B]",
+        "outcome": "failed",
+    }
+    assert failure_header(scenario) == (
+        "FAILED inotuzumab_besponsa INO-COMPENDIA: A weaker rating is not strong support "
+        "[NCCN-category 2B] (INO-COMPENDIA/9577872ce877ce9d)"
+    )
+    assert scenario_line(scenario).split()[:2] == ["failed", "INO-COMPENDIA"]
+
+
+@pytest.mark.slow
+def test_the_last_line_is_the_verdict_and_the_first_three_the_kit_s_header() -> None:
+    good = conformance("run", "--clause", "INO-CODE-DATES")
+    assert good.code == 0, good.err
+    lines = good.out.splitlines()
+    assert lines[0] == f"policy-conformance {__import__('policy_conformance').__version__} " + (
+        f"(contract {contract.CONTRACT_VERSION})"
+    )
+    assert lines[1] == "adapter: python:policy_conformance.reference:ReferenceEngine"
+    assert lines[2].startswith("packs: ") and "inotuzumab_besponsa" in lines[2]
+    assert re.fullmatch(
+        r"verdict: conformant on every clause run \(10 passed\) in [\d.]+s", lines[-1]
+    )
+    # No banner, plugin list, test ids or pytest closing counts.
+    for pytest_s in ("test session starts", "plugins:", "rootdir:", "suite.py", "===== 10 passed"):
+        assert pytest_s not in good.out, pytest_s
+
+    wrong = conformance("run", "--clause", "INO-COMPENDIA", "--adapter", WRONG)
+    assert wrong.code == 1
+    assert re.fullmatch(
+        r"verdict: not conformant on INO-COMPENDIA \(\d+ passed, \d+ failed\) in [\d.]+s",
+        wrong.out.splitlines()[-1],
+    )
+    # Each failure is headed by its pack, clause, title and stable id, once.
+    headers = [line for line in wrong.out.splitlines() if line.startswith("FAILED ")]
+    assert headers and all(
+        re.fullmatch(
+            r"FAILED inotuzumab_besponsa INO-COMPENDIA: .+ \(INO-COMPENDIA/[0-9a-f]{16}\)", h
+        )
+        for h in headers
+    ), headers
+    assert "short test summary" not in wrong.out and "conformance/suite.py::" not in wrong.out
+
+
+WRONG = "python:policy_conformance.reference.inotuzumab_besponsa.mutants:accepts_nccn_2b"
+
+
+@pytest.mark.slow
+def test_v_prints_one_line_a_scenario_and_v_v_gives_pytest_back() -> None:
+    run = conformance("run", "--clause", "INO-CODE-DATES", "-v")
+    lines = [line for line in run.out.splitlines() if line.startswith("passed ")]
+    assert len(lines) == 10 and all("INO-CODE-DATES" in line for line in lines), run.out
+    pytest_s = conformance("run", "--clause", "INO-CODE-DATES", "-v", "-v")
+    assert "test session starts" in pytest_s.out and "PASSED" in pytest_s.out
+    assert pytest_s.out.splitlines()[-1].startswith("verdict: conformant")
+
+
+@pytest.mark.slow
+def test_an_unreachable_engine_is_told_once() -> None:
+    run = conformance("run", "--adapter", "http:http://127.0.0.1:9/v1", "--connect-timeout", "0.2")
+    assert run.code == 3
+    assert run.err.count("the engine cannot be reached") == 1, run.err
+    assert "_pytest" not in run.out + run.err and "Exit" not in run.out + run.err
+    assert run.out.splitlines()[-1].startswith("no verdict: the run stopped before the first")
+
+
+@pytest.mark.slow
+def test_a_misspelt_adapter_kind_is_refused_before_pytest_starts() -> None:
+    run = conformance("run", "--adapter", "pyton:tests.engines.toy:decide")
+    assert run.code == 2
+    assert run.err == (
+        "conformance: error: adapter 'pyton:tests.engines.toy:decide': unknown kind 'pyton'; "
+        "known kinds: cli, http, jsonl, pyproc, python\n"
+    )
+    # Refused before the header: nothing was collected.
+    assert run.out == ""
+
+
+@pytest.mark.slow
+def test_an_unknown_option_is_answered_with_the_kit_s_usage() -> None:
+    run = conformance("run", "--frobnicate")
+    assert run.code == 2
+    assert run.err.startswith("usage: conformance run ")
+    assert run.err.splitlines()[-1] == (
+        "conformance run: error: unrecognized arguments: --frobnicate (see conformance run --help)"
+    )
+    assert "pytest" not in run.err and "inifile" not in run.err and "run.ini" not in run.err

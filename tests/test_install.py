@@ -136,7 +136,9 @@ def test_the_installed_kit_writes_evidence_and_gates_a_wrong_engine(
     assert "commit" not in report["kit"]  # installed from a wheel: no checkout to name
     junit = ElementTree.parse(out / "junit.xml").getroot()  # noqa: S314 - the kit's own output
     assert junit.find(".//failure") is not None and junit.find(".//error") is not None
-    assert all(case.find("properties") is not None for case in junit.iter("testcase"))
+    # Valid for Jenkins: no <properties> in a test case; the scenario's facts in <system-out>.
+    assert all(case.find("properties") is None for case in junit.iter("testcase"))
+    assert all("id: " in (case.findtext("system-out") or "") for case in junit.iter("testcase"))
     assert json.loads((out / "cucumber.json").read_text())
 
     good = run_clean([conformance, "run", "--report", "out/good.json"], tmp_path)

@@ -143,7 +143,7 @@ def test_a_report_without_the_exchange_shows_what_it_has() -> None:
     assert "Case sent" not in source
     # The scenario's steps stand for what was expected.
     assert "Then the request is covered" in source
-    assert "Not conformant on 1 of 1 clauses run." in source
+    assert "Not conformant on 1 of 1 clauses run: INO-RR-BALL (inotuzumab_besponsa)." in source
 
 
 def test_the_chart_names_every_count_in_words() -> None:
@@ -321,3 +321,27 @@ def test_a_failure_shows_every_wrong_field_and_the_answer_it_was_graded_on() -> 
     assert headline in source
     harm = source[source.index('id="harm"') : source.index('id="problems"')]
     assert '<td class="n">1</td>' in harm and "Inotuzumab (Besponsa)" in harm
+
+
+def test_the_verdicts_come_first_and_failures_are_grouped_by_clause_and_folded() -> None:
+    many = today_report()
+    scenario = many["scenarios"][0]
+    many["scenarios"] = [
+        scenario | {"name": f"case {i}", "id": f"INO-RR-BALL/{i:016x}"} for i in range(7)
+    ]
+    many["clauses"][0]["failed"] = 7
+    many["packs"][0] |= {"verdict": "nonconformant"}
+    many["engine"]["policies"] = [{"id": "inotuzumab_besponsa", "version": "2020-11"}]
+    source = render_run_report(many)
+    # The per-pack and per-clause verdicts stand above the first failure.
+    assert source.index('id="summary"') < source.index('id="problems"')
+    summary = source[source.index('id="summary"') : source.index('id="problems"')]
+    assert "Inotuzumab (Besponsa)" in summary and "INO-RR-BALL" in summary
+    # One group for the clause: three cards open, the other four folded under one line.
+    group = source[source.index('id="failures-INO-RR-BALL"') :]
+    folded = group[group.index("<details><summary>4 more of") :]
+    assert group[: group.index("<details>")].count('class="problem') == 3
+    assert folded.count('class="problem') == 4
+    # The engine's policies read as words, never as a Python repr.
+    assert "inotuzumab_besponsa 2020-11" in source
+    assert "{&#x27;id&#x27;" not in source and "[{" not in source

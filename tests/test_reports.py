@@ -7,6 +7,7 @@ error, so that every kind of scenario entry is checked against ``report.schema.j
 from __future__ import annotations
 
 import json
+import sys
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import Any
@@ -134,11 +135,14 @@ def test_the_summary_names_no_machine_path_and_no_traceback(
 def test_junit_tells_failed_from_errored_by_clause(failing_and_erroring: dict[str, Path]) -> None:
     report = json.loads(failing_and_erroring["r.json"].read_text())
     _junit_matches(failing_and_erroring["junit.xml"], report)
+    _valid_for_jenkins(failing_and_erroring["junit.xml"])
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("family", ["xunit1", "xunit2"])
-def test_junit_of_either_family_carries_the_properties(tmp_path: Path, family: str) -> None:
+def test_junit_of_either_family_is_valid_for_jenkins_and_names_the_feature(
+    tmp_path: Path, family: str
+) -> None:
     junit = tmp_path / "junit.xml"
     run = conformance(
         "run",
@@ -153,6 +157,52 @@ def test_junit_of_either_family_carries_the_properties(tmp_path: Path, family: s
     assert run.code == 1, run.err
     assert run.report is not None
     _junit_matches(junit, run.report)
+    _valid_for_jenkins(junit)
+    _no_machine_paths(junit.read_text(), tmp_path, KIT_ROOT, Path(sys.prefix))
+    root = ElementTree.parse(junit).getroot()  # noqa: S314 - the kit's own output
+    by_name = {s["name"]: s for s in run.report["scenarios"]}
+    for case in root.iter("testcase"):
+        scenario = by_name[case.get("name", "")]
+        if family == "xunit1":
+            # The test case points at the scenario in its feature, not into pytest-bdd.
+            assert case.get("file") == f"features/{scenario['feature']}"
+            assert case.get("line") == str(scenario["line"])
+        else:
+            assert case.get("file") is None
+
+
+#: The Jenkins xunit plugin's JUnit schema (its source is named inside the file).
+JUNIT_XSD = Path(__file__).parent / "data" / "junit-10.xsd"
+
+
+def _valid_for_jenkins(junit: Path) -> None:
+    import xmlschema
+
+    errors = [error.reason for error in xmlschema.XMLSchema(JUNIT_XSD).iter_errors(str(junit))]
+    assert errors == [], errors[:3]
+
+
+def test_pytest_s_own_junit_of_a_kit_run_would_be_invalid_for_jenkins(tmp_path: Path) -> None:
+    # The schema has teeth: a test case with <properties>, as pytest writes it, is refused.
+    junit = tmp_path / "junit.xml"
+    junit.write_text(
+        '<testsuites><testsuite name="pytest" tests="1"><testcase name="a">'
+        '<properties><property name="x" value="y"/></properties></testcase>'
+        "</testsuite></testsuites>"
+    )
+    with pytest.raises(AssertionError, match="properties"):
+        _valid_for_jenkins(junit)
+
+
+def _facts(case: ElementTree.Element) -> dict[str, str]:
+    """The ``key: value`` lines the kit writes at the head of a test case's <system-out>."""
+    out = case.find("system-out")
+    assert out is not None and out.text
+    facts: dict[str, str] = {}
+    for line in out.text.split("\n\n", 1)[0].splitlines():
+        key, _, value = line.partition(": ")
+        facts[key] = value
+    return facts
 
 
 def _junit_matches(junit: Path, report: dict[str, Any]) -> None:
@@ -162,13 +212,16 @@ def _junit_matches(junit: Path, report: dict[str, Any]) -> None:
     by_id = {s["id"]: s for s in report["scenarios"]}
     errors = failures = 0
     for case in cases:
-        properties = {p.get("name"): p.get("value") for p in case.iter("property")}
-        scenario = by_id[properties["conformance.id"]]
-        assert properties["conformance.outcome"] == scenario["outcome"]
-        assert properties["conformance.clauses"] == " ".join(scenario["clauses"])
+        assert case.find("properties") is None
+        facts = _facts(case)
+        scenario = by_id[facts["id"]]
+        assert facts["outcome"] == scenario["outcome"]
+        assert facts["clauses"] == " ".join(scenario["clauses"])
+        assert facts["pack"] == scenario["pack"] and facts["clause"] == scenario["clause"]
+        assert facts["readings"] == " ".join(scenario["readings"])
         assert case.get("classname") == f"{scenario['pack']}.{scenario['clause']}"
         assert case.get("name") == scenario["name"]
-        kinds = {child.tag for child in case} - {"properties", "system-out", "system-err"}
+        kinds = {child.tag for child in case} - {"system-out", "system-err"}
         expected = {"failed": {"failure"}, "errored": {"error"}}.get(scenario["outcome"], set())
         assert kinds == expected, (scenario["name"], kinds)
         errors += scenario["outcome"] == "errored"
@@ -176,21 +229,76 @@ def _junit_matches(junit: Path, report: dict[str, Any]) -> None:
     suite = next(root.iter("testsuite"))
     assert (int(suite.get("errors", "0")), int(suite.get("failures", "0"))) == (errors, failures)
     assert errors and failures
+    run = {p.get("name"): p.get("value") for p in suite.iter("property")}
+    assert run["conformance.adapter"] == report["adapter"]
+    assert run["conformance.contract"] == report["contract_version"]
+    assert run["conformance.pack.inotuzumab_besponsa"] == "nonconformant"
 
 
 @pytest.mark.slow
-def test_cucumber_json_comes_from_pytest_bdd(failing_and_erroring: dict[str, Path]) -> None:
-    features = json.loads(failing_and_erroring["cucumber.json"].read_text())
+def test_junitparser_reads_the_kit_s_junit(failing_and_erroring: dict[str, Path]) -> None:
+    from junitparser import Error, Failure, JUnitXml
+
     report = json.loads(failing_and_erroring["r.json"].read_text())
-    elements = [e for f in features for e in f["elements"]]
-    assert len(elements) == len(report["scenarios"])
-    failing = {
-        e["name"]
-        for e in elements
-        if any(step["result"]["status"] == "failed" for step in e["steps"])
+    suites = list(JUnitXml.fromfile(str(failing_and_erroring["junit.xml"])))
+    cases = [case for suite in suites for case in suite]
+    assert len(cases) == len(report["scenarios"])
+    kinds = {
+        case.name: {type(r).__name__ for r in case.result if isinstance(r, Error | Failure)}
+        for case in cases
     }
-    bad = {s["name"].split(" [")[0] for s in report["scenarios"] if s["outcome"] != "passed"}
-    assert failing == bad
+    for scenario in report["scenarios"]:
+        expected = {"failed": {"Failure"}, "errored": {"Error"}}.get(scenario["outcome"], set())
+        assert kinds[scenario["name"]] == expected
+    assert suites[0].properties() is not None
+    assert {p.name for p in suites[0].properties()} >= {"conformance.engine", "conformance.kit"}
+
+
+#: The Cucumber JSON schema (its source is named inside the file).
+CUCUMBER_SCHEMA = Path(__file__).parent / "data" / "cucumber-json.schema.json"
+
+
+def _cucumber_errors(features: Any) -> list[str]:
+    from jsonschema import Draft7Validator
+
+    schema = json.loads(CUCUMBER_SCHEMA.read_text())
+    return [error.message for error in Draft7Validator(schema).iter_errors(features)]
+
+
+def test_the_cucumber_schema_refuses_a_tag_without_its_at() -> None:
+    feature = {"name": "f", "uri": "f.feature", "tags": [{"name": "pack:x"}], "elements": []}
+    assert _cucumber_errors([feature]) == ["'pack:x' does not match '^@'"]
+
+
+@pytest.mark.slow
+def test_cucumber_json_is_valid_and_speaks_for_the_kit(
+    failing_and_erroring: dict[str, Path],
+) -> None:
+    text = failing_and_erroring["cucumber.json"].read_text()
+    features = json.loads(text)
+    assert _cucumber_errors(features) == []
+    _no_machine_paths(text, failing_and_erroring["folder"], KIT_ROOT, Path(sys.prefix))
+    report = json.loads(failing_and_erroring["r.json"].read_text())
+    by_id = {s["id"]: s for s in report["scenarios"]}
+    elements = [(f, e) for f in features for e in f["elements"]]
+    assert len(elements) == len(report["scenarios"])
+    # Every element is named by the kit's stable id, once each.
+    assert {e["id"] for _, e in elements} == set(by_id)
+    for feature, element in elements:
+        scenario = by_id[element["id"]]
+        tags = [tag["name"] for tag in element["tags"]]
+        # The Rule's clause tag reaches every scenario, with its @, beside the pack's.
+        assert f"@clause:{scenario['clause']}" in tags and f"@pack:{scenario['pack']}" in tags
+        assert all(f"@reading:{r}" in tags for r in scenario["readings"])
+        assert element["name"] == scenario["name"]
+        assert feature["uri"] == f"features/{scenario['feature']}"
+    # Outline rows are told apart by their example.
+    names = [e["name"] for _, e in elements]
+    assert len(names) == len(set(names))
+    failing = {
+        e["id"] for _, e in elements if any(s["result"]["status"] == "failed" for s in e["steps"])
+    }
+    assert failing == {s["id"] for s in report["scenarios"] if s["outcome"] != "passed"}
 
 
 @pytest.mark.slow

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from policy_conformance.packs import load_packs
-from tests.kit import conformance, copy_of_packs, edit
+from tests.kit import KIT_ROOT, conformance, copy_of_packs, edit
 
 pytestmark = pytest.mark.slow
 
@@ -65,9 +65,13 @@ def test_an_engine_that_breaks_on_some_cases_errors_them_and_keeps_the_rest(tmp_
     assert run.verdict("INO-CODES") == "conformant"
     errored = [s for s in run.report["scenarios"] if s["outcome"] == "errored"]
     assert all("rules table for lymphoma failed to load" in s["message"] for s in errored)
-    assert " 36 errors " in run.out
-    # pytest's own summary says ERROR too (the node id's folder depends on how the kit is installed)
-    assert re.search(r"^ERROR \S*suite\.py::", run.out, re.MULTILINE), run.out[-2000:]
+    # Each errored scenario is headed once in the kit's failure section, by pack and clause.
+    headers = re.findall(
+        r"^ERRORED (?:inotuzumab_besponsa|contract) \S+: .+ \(\S+/[0-9a-f]{16}\)$", run.out, re.M
+    )
+    assert len(headers) == 36, run.out[-2000:]
+    assert run.out.splitlines()[-1].startswith("verdict: errored: ")
+    assert "(108 passed, 36 errored)" in run.out.splitlines()[-1]
 
 
 def test_clause_filter_runs_only_that_clause(tmp_path: Path) -> None:
@@ -217,3 +221,51 @@ def test_a_clean_run_summary_says_conformant(tmp_path: Path) -> None:
     clauses = sum(len(pack.clauses) for pack in load_packs())
     assert f"**Conformant** on all {clauses} clauses run." in summary.read_text()
     assert "## Failed and errored scenarios" not in summary.read_text()
+
+
+@pytest.mark.slow
+def test_the_readme_s_sample_output_is_what_a_run_prints() -> None:
+    readme = (KIT_ROOT / "README.md").read_text()
+    start = readme.index("`conformance run` starts with the kit's header")
+    block = readme[readme.index("```\n", start) + 4 :]
+    block = block[: block.index("```")]
+    run = conformance("run")
+    assert run.code == 0, run.err
+    printed = [_without_time(line) for line in run.out.splitlines()]
+    for line in block.splitlines():
+        if line != "...":
+            assert _without_time(line) in printed, line
+    assert _without_time(block.splitlines()[-1]) == printed[-1]
+
+
+def _without_time(line: str) -> str:
+    return re.sub(r" in [\d.]+s$", " in Ns", line)
+
+
+def test_export_makes_its_folder_and_lint_takes_a_pack_root(tmp_path: Path) -> None:
+    out = tmp_path / "corpus" / "nested"
+    run = conformance("export", "--out", str(out))
+    assert run.code == 0, run.err
+    assert sorted(p.name for p in out.iterdir())[0].endswith(".corpus.json")
+    made = conformance("new-pack", "rituximab_acme", "--into", str(tmp_path))
+    assert made.code == 0, made.err
+    assert f"conformance lint --packs {tmp_path}" in made.out
+    plain = conformance("lint")
+    linted = conformance("lint", "--packs", str(tmp_path))
+    assert linted.code == 0, linted.out + linted.err
+    counted = [int(re.search(r"\((\d+) packs", r.out)[1]) for r in (plain, linted)]  # type: ignore[index]
+    assert counted[1] == counted[0] + 1
+    missing = conformance("lint", "--packs", str(tmp_path / "nowhere"))
+    assert missing.code == 2 and "is not a folder" in missing.err
+    # The reference engine finds the scaffold's skeleton, which fails every scenario of it.
+    run = conformance("run", "--packs", str(tmp_path), "--pack", "rituximab_acme")
+    assert run.code == 1, run.out[-2000:] + run.err
+    assert "rituximab_acme (" in run.out and "nonconformant" in run.out
+    assert run.out.splitlines()[-1].startswith("verdict: not conformant on RA-S1")
+
+
+@pytest.mark.slow
+def test_fuzz_checks_the_reference_engine_when_no_adapter_is_named() -> None:
+    run = conformance("fuzz", "--cases", "5", "--pack", "inotuzumab_besponsa", "--seed", "1")
+    assert run.code == 0, run.out[-2000:] + run.err
+    assert "python:policy_conformance.reference:ReferenceEngine against" in run.out

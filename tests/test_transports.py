@@ -70,7 +70,7 @@ def _every_scenario() -> int:
     """How many scenarios the whole run has: every pack's, as `conformance run` collects them."""
     listed = conformance("run", "--collect-only", "-q")
     assert listed.code == 0, listed.out[-2000:] + listed.err
-    found = re.search(r"^(\d+) tests? collected", listed.out, re.MULTILINE)
+    found = re.search(r"^no verdict: (\d+) of \d+ scenarios listed", listed.out, re.MULTILINE)
     assert found, listed.out[-2000:]
     return int(found.group(1))
 

@@ -26,6 +26,9 @@ _MISMATCH = re.compile(
     r"(?P<what>[^:\n]{1,80}): expected (?P<expected>.+?), engine answered (?P<actual>.+)$"
 )
 
+#: The failure cards shown open for each clause; the rest are folded under one line.
+OPEN_CARDS = 3
+
 _VERDICT_STATUS = {
     "conformant": "passed",
     "nonconformant": "failed",
@@ -70,8 +73,16 @@ def _headline(report: Report) -> str:
         return "No clause was run." + counted.not_checked
     if not counted.bad:
         return f"Conformant on all {len(counted.ran)} clauses run." + counted.not_checked
+    if len(counted.bad) <= 4:
+        named = ", ".join(f"{c.get('id')} ({c.get('pack')})" for c in counted.bad)
+    else:
+        # Too many clauses to name: each pack, with how many of its clauses are not conformant.
+        by_pack: dict[str, int] = defaultdict(int)
+        for clause in counted.bad:
+            by_pack[str(clause.get("pack"))] += 1
+        named = ", ".join(f"{n} in {pack}" for pack, n in by_pack.items())
     return (
-        f"Not conformant on {len(counted.bad)} of {len(counted.ran)} clauses run."
+        f"Not conformant on {len(counted.bad)} of {len(counted.ran)} clauses run: {named}."
         + counted.harmed
         + counted.not_checked
     )
@@ -112,6 +123,17 @@ def _harm(report: Report) -> list[str]:
     ]
 
 
+def plain(value: Any) -> str:
+    """A value of the report as words: lists joined, objects as ``key value`` pairs, no repr."""
+    if isinstance(value, dict):
+        if {"id", "version"} <= set(value) and len(value) <= 3:
+            return f"{value['id']} {value['version']}"
+        return ", ".join(f"{key}: {plain(item)}" for key, item in value.items())
+    if isinstance(value, list):
+        return "; ".join(plain(item) for item in value)
+    return "" if value is None else str(value)
+
+
 def _pack_verdict(pack: Report) -> str:
     verdict = str(pack.get("verdict", "?"))
     why = pack.get("why_not_checked")
@@ -133,7 +155,7 @@ def _header(report: Report) -> list[str]:
         ("Engine's contract version", flatten(engine.get("contract_version"))),
     ]
     facts += [
-        (f"Engine {flatten(key)}", flatten(value) if isinstance(value, str) else value)
+        (f"Engine {flatten(key)}", flatten(plain(value)))
         for key, value in engine.items()
         if key not in ("name", "version", "contract_version")
     ]
@@ -158,9 +180,9 @@ def _header(report: Report) -> list[str]:
         f"<h1>Conformance report: {text(_engine_name(report))}</h1>",
         f'<p class="headline" id="headline">{text(_headline(report))}</p>',
         _facts(facts),
-        '<nav class="toc"><a href="#problems">Failures and errors</a><a href="#chart">Chart</a>'
-        '<a href="#clauses">Verdict by clause</a><a href="#readings">Readings</a>'
-        '<a href="#scenarios">Every scenario</a></nav>',
+        '<nav class="toc"><a href="#summary">Verdicts</a><a href="#problems">Failures and '
+        'errors</a><a href="#chart">Chart</a><a href="#clauses">Every clause</a>'
+        '<a href="#readings">Readings</a><a href="#scenarios">Every scenario</a></nav>',
     ]
 
 
@@ -187,7 +209,7 @@ def _clauses(report: Report) -> list[str]:
     clauses = report.get("clauses", [])
     ran = tally(report).ran
     rows = [
-        "<tr><th>clause</th><th>pack</th><th>policy section</th><th>what the clause says</th>"
+        "<tr><th>clause</th><th>what the clause says (policy section)</th>"
         "<th>passed</th><th>failed</th><th>errored</th><th>known</th><th>verdict</th></tr>"
     ]
     for clause in clauses:
@@ -196,9 +218,10 @@ def _clauses(report: Report) -> list[str]:
         if clause in ran:  # only a clause that ran has scenarios to link to
             name = f'<a href="#{anchor("scenarios", cid)}">{name}</a>'
         rows.append(
-            f'<tr id="{anchor("clause", cid)}"><td>{name}</td>'
-            f"<td>{text(clause.get('pack'))}</td>"
-            f"<td>{text(clause.get('section'))}</td><td>{text(clause.get('paraphrase'))}</td>"
+            f'<tr id="{anchor("clause", cid)}"><td>{name}<br>'
+            f'<span class="muted">{text(clause.get("pack"))}</span></td>'
+            f'<td class="prose">{text(clause.get("paraphrase"))}'
+            f'<br><span class="muted">{text(clause.get("section"))}</span></td>'
             + "".join(
                 f'<td class="n">{text(clause.get(k, 0))}</td>'
                 for k in ("passed", "failed", "errored", "known")
@@ -211,8 +234,56 @@ def _clauses(report: Report) -> list[str]:
     return [
         '<h2 id="chart">Scenarios of each clause by outcome</h2>',
         f"<figure>{chart}</figure>" if ran else "<p>No clause was run.</p>",
-        '<h2 id="clauses">Verdict by clause</h2>',
+        '<h2 id="clauses">Every clause of the packs</h2>',
         "<table>",
+        *rows,
+        "</table>",
+    ]
+
+
+#: The counts of the summary table, by the report field that holds each: a further count (a
+#: field of each clause in the report) is one more entry here.
+SUMMARY_COUNTS: list[tuple[str, str]] = [
+    ("passed", "passed"),
+    ("failed", "failed"),
+    ("errored", "errored"),
+    ("known", "known"),
+]
+
+
+def _summary(report: Report) -> list[str]:
+    """The verdict of each pack, and of each of its clauses that ran, before any failure."""
+    clauses = report.get("clauses", [])
+    by_pack: dict[str, list[Report]] = defaultdict(list)
+    for clause in clauses:
+        by_pack[str(clause.get("pack"))].append(clause)
+    head = "".join(f'<th class="n">{text(label)}</th>' for _, label in SUMMARY_COUNTS)
+    rows = [f"<tr><th>pack / clause</th>{head}<th>verdict</th></tr>"]
+    for pack in report.get("packs", []):
+        own = by_pack.get(str(pack.get("id")), [])
+        totals = "".join(
+            f'<td class="n">{sum(int(c.get(k) or 0) for c in own)}</td>' for k, _ in SUMMARY_COUNTS
+        )
+        rows.append(
+            f'<tr class="pack"><th>{text(pack.get("title") or pack.get("id"))}</th>{totals}'
+            f"<td>{_verdict_badge(str(pack.get('verdict', '?')))}</td></tr>"
+        )
+        for clause in own:
+            if clause.get("verdict") in ("not run", "not checked"):
+                continue
+            cid = str(clause.get("id", ""))
+            counts = "".join(
+                f'<td class="n">{text(clause.get(k, 0))}</td>' for k, _ in SUMMARY_COUNTS
+            )
+            problems = int(clause.get("failed") or 0) + int(clause.get("errored") or 0)
+            target = anchor("failures", cid) if problems else anchor("clause", cid)
+            rows.append(
+                f'<tr><td class="clause"><a href="#{target}"><code>{text(cid)}</code></a></td>'
+                f"{counts}<td>{_verdict_badge(str(clause.get('verdict')))}</td></tr>"
+            )
+    return [
+        '<h2 id="summary">Verdict by pack and clause</h2>',
+        '<table class="summary">',
         *rows,
         "</table>",
     ]
@@ -275,7 +346,8 @@ def _feature_shown(scenario: Report) -> str:
     return feature.rsplit(marker, 1)[1] if marker in feature else feature
 
 
-def _problem(index: int, scenario: Report) -> list[str]:
+def _problem(index: int, scenario: Report, *, opened: bool = True) -> list[str]:
+    """One failure card; ``opened``: the case, the answer and the steps shown, not folded."""
     status = _status(scenario)
     outcome = str(scenario.get("outcome", status))
     message = str(scenario.get("message", ""))
@@ -322,8 +394,11 @@ def _problem(index: int, scenario: Report) -> list[str]:
         "</div>",
         "</div>",
     ]
+    folded = [f"<details{' open' if opened else ''}><summary>What was sent and received</summary>"]
     if "case" in scenario or "decision" in scenario:
         reply = scenario.get("reply") or "decision"
+        parts += folded
+        folded = []
         parts += [
             '<div class="pair">',
             f'<div class="case"><h4>Case sent{text(_answer_shown(scenario))}</h4>',
@@ -343,6 +418,8 @@ def _problem(index: int, scenario: Report) -> list[str]:
         parts += ["<h4>What the engine printed</h4>", f"<pre>{text(scenario['detail'])}</pre>"]
     if expected:
         parts += ["<h4>The scenario</h4>", _gherkin(scenario)]
+    if not folded:
+        parts.append("</details>")
     parts += [
         f'<p><a href="#{anchor("scenario", index)}">This scenario among all</a></p>',
         "</section>",
@@ -364,8 +441,26 @@ def _problems(scenarios: list[Report]) -> list[str]:
         "<p>Failed: the engine decided wrongly or broke the contract. Errored: the engine gave no "
         "usable answer (it crashed, hung or answered garbage).</p>"
     )
+    by_clause: dict[str, list[tuple[int, Report]]] = defaultdict(list)
     for index, scenario in shown:
-        parts += _problem(index, scenario)
+        clauses = scenario.get("clauses") or [scenario.get("clause") or "no clause"]
+        by_clause[str(clauses[0])].append((index, scenario))
+    for cid, cards in by_clause.items():
+        parts.append(
+            f'<section class="clause-failures" id="{anchor("failures", cid)}">'
+            f"<h3><code>{text(cid)}</code>: {len(cards)} failed or errored</h3>"
+        )
+        for number, (index, scenario) in enumerate(cards[:OPEN_CARDS]):
+            parts += _problem(index, scenario, opened=number == 0)
+        if len(cards) > OPEN_CARDS:
+            parts.append(
+                f"<details><summary>{len(cards) - OPEN_CARDS} more of <code>{text(cid)}</code>"
+                "</summary>"
+            )
+            for index, scenario in cards[OPEN_CARDS:]:
+                parts += _problem(index, scenario, opened=False)
+            parts.append("</details>")
+        parts.append("</section>")
     return parts
 
 
@@ -421,9 +516,9 @@ def _all_scenarios(report: Report, scenarios: list[Report]) -> list[str]:
         for index in by_clause[cid]:
             scenario = scenarios[index]
             status = _status(scenario)
-            opened = " open" if scenario.get("outcome") in ("failed", "errored") else ""
+            # Folded, failures too: each failure is shown whole above, in its clause's group.
             parts += [
-                f'<details id="{anchor("scenario", index)}"{opened}>',
+                f'<details id="{anchor("scenario", index)}">',
                 f"<summary>{status_badge(status)} {text(scenario.get('name'))}</summary>",
                 _where(scenario),
                 _gherkin(scenario),
@@ -437,6 +532,7 @@ def render_run_report(report: Report) -> str:
     scenarios = [s for s in report.get("scenarios", []) if isinstance(s, dict)]
     body = [
         *_header(report),
+        *_summary(report),
         *_harm(report),
         *_problems(scenarios),
         *_clauses(report),

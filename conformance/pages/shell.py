@@ -60,6 +60,17 @@ pre { background: #f6f8fa; border: 1px solid #d0d7de; padding: .6rem .8rem; over
 .muted { color: #555; } .gherkin { background: #fbfbf4; border-color: #e0dfc8; }
 details { margin: .25rem 0; } summary { cursor: pointer; }
 nav.toc a { margin-right: .8rem; }
+td.clause { white-space: nowrap; } td.prose { min-width: 14rem; }
+td, th, dd, code { overflow-wrap: anywhere; }
+tr.pack th { background: #eef2f7; }
+table.summary { width: auto; min-width: 50%; }
+.clause-failures > details { margin: .6rem 0 1.2rem; }
+svg { max-width: 100%; height: auto; }
+@media (max-width: 900px) {
+  body { padding: 1rem; }
+  .pair { grid-template-columns: 1fr; }
+  dl.facts { grid-template-columns: 1fr; } dl.facts dd { margin-bottom: .3rem; }
+}
 @media print { details { display: block; } }
 """
 
