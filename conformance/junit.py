@@ -153,8 +153,9 @@ def run_facts(results: RunResults, packs: Sequence[Pack]) -> list[tuple[str, str
     facts = [
         ("conformance.kit", __version__),
         ("conformance.contract", contract.CONTRACT_VERSION),
-        ("conformance.engine", f"{engine.get('name', '?')} {engine.get('version', '')}".strip()),
-        ("conformance.adapter", results.adapter),
+        # The engine's own words: one line, with nothing XML cannot hold.
+        ("conformance.engine", flatten(f"{engine.get('name', '?')} {engine.get('version', '')}")),
+        ("conformance.adapter", flatten(results.adapter)),
     ]
     for verdict in results.pack_verdicts(packs):
         facts.append((f"conformance.pack.{verdict.pack.id}", verdict.verdict))
