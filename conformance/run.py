@@ -31,6 +31,17 @@ SUITE = paths.PACKAGE / "suite.py"
 RUN_INI = paths.PACKAGE / "run.ini"
 SESSION = "policy-conformance-session"
 
+#: The pytest plugins a run loads: pytest-bdd and the kit's options. The environment's other
+#: plugins are not loaded (each costs start-up time and may act on the scenarios); a user loads
+#: one by naming it (``-p NAME``) or in ``PYTEST_PLUGINS``.
+PLUGINS = (
+    "--disable-plugin-autoload",
+    "-p",
+    "pytest_bdd.plugin",
+    "-p",
+    "policy_conformance.pytest_entry",
+)
+
 #: pytest's own endings, before the kit's session could decide, as the kit's documented codes.
 _PYTEST_ENDINGS: dict[int, int] = {
     pytest.ExitCode.INTERRUPTED: EXIT_INTERRUPTED,
@@ -81,7 +92,7 @@ def run(parsed: argparse.Namespace, arguments: Sequence[str]) -> int:
         load_baseline(parsed.conformance_baseline)
     entrance = RunEntrance()
     code = pytest.main(
-        [str(SUITE), "-c", str(RUN_INI), "--rootdir", str(paths.PACKAGE), *arguments],
+        [str(SUITE), "-c", str(RUN_INI), "--rootdir", str(paths.PACKAGE), *PLUGINS, *arguments],
         plugins=[entrance],
     )
     if entrance.kit_decided:
