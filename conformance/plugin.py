@@ -8,6 +8,7 @@ scenario, keeps one result a scenario, prints the per-clause table and sets the 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Callable
 
@@ -32,6 +33,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "near-miss: a scenario where its clause just does not apply")
     if config.pluginmanager.get_plugin(SESSION) is None:
         config.pluginmanager.register(EngineSession(config), SESSION)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # What collection built (features, items, fixtures) lives until the run ends: kept out of the
+    # garbage collector's sweeps, which otherwise walk it again and again, and five times at exit.
+    gc.freeze()
 
 
 @pytest.hookimpl(tryfirst=True)
