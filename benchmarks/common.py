@@ -68,22 +68,45 @@ class Usage:
     cpu: float
     wall: float
     code: int
+    #: Its standard output, when asked for (else empty).
+    output: str = ""
+
+    @property
+    def reported(self) -> float:
+        """The figure the process printed on its last line of output."""
+        return float(self.output.split()[-1])
 
 
-def usage(argv: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> Usage:
-    """Run ``argv`` to its end, output discarded; its CPU seconds as the OS accounts them."""
+def usage(
+    argv: list[str],
+    *,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    capture: bool = False,
+) -> Usage:
+    """Run ``argv`` to its end, output discarded unless ``capture``; its CPU seconds as the OS
+    accounts them."""
     started = time.perf_counter()
     child = subprocess.Popen(
-        argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        argv,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
+    output = child.stdout.read() if child.stdout is not None else ""
     # wait4 reports the child's user and system time, and that of the children it waited for
     # (an engine it started): the process's own accounting, whatever else shares the machine.
     _, status, resources = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
+    if child.stdout is not None:
+        child.stdout.close()
     return Usage(
         resources.ru_utime + resources.ru_stime,
         time.perf_counter() - started,
         child.returncode,
+        output,
     )
 
 
