@@ -26,11 +26,11 @@ from pytest_bdd.exceptions import GherkinParseError
 from pytest_bdd.gherkin_parser import GherkinDocument, handle_gherkin_parser_error
 from pytest_bdd.parser import FeatureParser
 from pytest_bdd.scenario import scenario_wrapper_template_registry
-from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
+from pytest_bdd.steps import StepFunctionContext, StepNamePrefix, step_function_context_registry
 from pytest_bdd.utils import CONFIG_STACK
 
 # The module, not the function of the same name that the package exports.
-_scenario_module = importlib.import_module("pytest_bdd.scenario")
+_scenario_module: Any = importlib.import_module("pytest_bdd.scenario")
 
 __all__ = [
     "SUPPORTED_PYTEST_BDD",
@@ -125,6 +125,8 @@ def template_of(item: pytest.Item) -> Any | None:
 
 
 _Lookup = Callable[[Any, Any, Any], Iterable[Any]]
+#: The prefix of the fixture names pytest-bdd registers step definitions under.
+_STEP_DEFINITION = StepNamePrefix.step_def.value
 
 
 def memoise_step_lookup() -> None:
@@ -134,7 +136,7 @@ def memoise_step_lookup() -> None:
     step's text, for every step of every scenario: with the kit's and the packs' phrases that
     was a third of a run. The answer depends only on the text, its keyword, the fixtures
     registered and the module whose scenarios ask (which decides what is visible), so it is kept
-    under those; a fixture registered later (a new name) makes it look again.
+    under those; a step definition registered later (a new name) makes it look again.
     """
     original: _Lookup = _scenario_module.find_fixturedefs_for_step
     if getattr(original, "memoised", False):
@@ -144,7 +146,7 @@ def memoise_step_lookup() -> None:
     def find_fixturedefs_for_step(step: Any, fixturemanager: Any, node: Any) -> list[Any]:
         key = (
             id(fixturemanager),
-            len(get_fixture_names(fixturemanager)),
+            sum(name.startswith(_STEP_DEFINITION) for name in get_fixture_names(fixturemanager)),
             node.parent,
             step.type,
             step.name,
