@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 import tomllib
 from importlib.metadata import version
@@ -12,7 +14,7 @@ from packaging.specifiers import SpecifierSet
 
 from policy_conformance import bdd_private
 from policy_conformance.steps import MODULES
-from tests.kit import KIT_ROOT, own_pytest
+from tests.kit import KIT_ROOT, LIMIT, run_environment
 
 
 def test_the_installed_pytest_bdd_is_in_the_supported_range() -> None:
@@ -137,6 +139,14 @@ def test_the_memoised_step_lookup_finds_what_pytest_bdd_finds_and_looks_once(
         """
         )
     )
-    done = own_pytest(tmp_path, "-q")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        env=run_environment(),
+        capture_output=True,
+        text=True,
+        timeout=LIMIT,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "4 passed" in done.stdout, done.stdout[-3000:]
