@@ -48,9 +48,13 @@ def check_nesting(data: bytes | str | Any, limit: int = MAX_NESTING) -> None:
     in memory (a Python engine's answer, walked without recursion; a cycle counts as too deep).
     """
     if isinstance(data, bytes | bytearray):
-        _check_text(_TOKENS.finditer(data), b"[{", limit)
+        # Text with no more opening brackets than the limit (brackets in strings counted too)
+        # cannot nest deeper: counting costs far less than the scan, and every decision passes.
+        if data.count(b"[") + data.count(b"{") > limit:
+            _check_text(_TOKENS.finditer(data), b"[{", limit)
     elif isinstance(data, str):
-        _check_text(_TOKENS_TEXT.finditer(data), "[{", limit)
+        if data.count("[") + data.count("{") > limit:
+            _check_text(_TOKENS_TEXT.finditer(data), "[{", limit)
     else:
         _check_value(data, limit)
 

@@ -1,11 +1,14 @@
-"""The kit's cost per scenario beside a plain pytest-bdd project, and a failure's beside a pass.
+"""A whole run's cost per scenario beside plain pytest-bdd on the same Gherkin, and a failure's.
 
-Generates, in a temporary folder, two projects of the same size with the same trivial steps: a
-plain pytest-bdd project, and the same project with the kit's plugin switched on (as its suite
-switches it on: engine opened once, one result a scenario, tags as markers, the clause table).
-Each is run in a fresh ``python -m pytest`` with every scenario passing, then with every
-scenario failing in its Then step. Prints wall times and the cost per scenario (the run's wall
-time less the same project's collect-only wall time, over the scenarios) side by side.
+The kit's side is the command a user runs, ``conformance run``, over the Inotuzumab pack's own
+features copied as often as it takes to reach a size (1,000 or 10,000 scenarios): the kit's
+steps, the ``python:`` adapter, the reference engine and the contract checks all at work.
+The yardstick is plain pytest-bdd, installed alone in a virtual environment of its own (the same
+pytest and pytest-bdd versions, nothing else), running the very same feature files with one
+step definition per keyword that does nothing, and their tags as markers. Each process is
+measured whole, by the CPU seconds the OS accounts to it, in interleaved pairs over several
+rounds; the median of the round-by-round ratios is printed. A failing run is the same project
+against an engine that answers every case with the opposite outcome.
 
     python benchmarks/bench_run.py                    # 1,000 and 10,000 scenarios
     python benchmarks/bench_run.py --sizes 1000 --rounds 3
@@ -14,128 +17,170 @@ time less the same project's collect-only wall time, over the scenarios) side by
 from __future__ import annotations
 
 import argparse
-import os
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
-import time
+from importlib.metadata import version
 from pathlib import Path
 
-FEATURE_FILES = 10
-PLAIN_FAILURES_UP_TO = 1000
+from common import KIT_ROOT, Usage, clean_environment, median_ratio, paired, row, usage
 
-STEPS = """\
+from policy_conformance.lint import parse_feature
+
+PACK = "inotuzumab_besponsa"
+#: The goals: kit per scenario against plain pytest-bdd, and a failing scenario against a pass.
+PER_SCENARIO_GOAL = 1.25
+FAILING_GOAL = 1.5
+
+PLAIN_STEPS = """\
 from pytest_bdd import given, parsers, scenarios, then, when
-{activation}
+
 scenarios("features")
+ANY = parsers.re(r"(?s).*")
 
 
-@given(parsers.parse("a basket of {{count:d}} items"), target_fixture="basket")
-def _(count):
-    return list(range(count))
+@given(ANY)
+def _():
+    pass
 
 
-@when("one more item is added")
-def _(basket):
-    basket.append(len(basket))
+@when(ANY)
+def _():
+    pass
 
 
-@then(parsers.parse("the basket holds {{count:d}} items"))
-def _(basket, count):
-    assert len(basket) == count, f"expected {{count}} items, found {{len(basket)}}"
+@then(ANY)
+def _():
+    pass
 """
 
-KIT_ACTIVATION = """
-from policy_conformance import plugin
-from policy_conformance.bdd_private import register_while_binding
+# Tags as markers, as a plain pytest-bdd project with ``@clause:ID`` tags must declare them.
+PLAIN_CONFTEST = """\
+import pytest
 
-register_while_binding(plugin, plugin.NAME)
+MARKERS = ("clause", "reading", "pack")
+
+
+def pytest_configure(config):
+    for name in (*MARKERS, "applies", "near-miss"):
+        config.addinivalue_line("markers", name)
+
+
+def pytest_bdd_apply_tag(tag, function):
+    name, _, argument = tag.partition(":")
+    if name in MARKERS:
+        getattr(pytest.mark, name)(argument)(function)
+        return True
+    return None
+"""
+
+WRONG_ENGINE = """\
+from policy_conformance import reference
+
+OPPOSITE = {"covered": "not-covered", "not-covered": "covered"}
+
+
+def decide(case):
+    decision = reference.decide(case)
+    decision["outcome"] = OPPOSITE.get(decision["outcome"], "covered")
+    return decision
 """
 
 
-def write_project(root: Path, scenarios: int, *, kit: bool, failing: bool) -> Path:
-    """A project of ``scenarios`` scenarios over ``FEATURE_FILES`` features; returns its folder."""
-    name = f"{'kit' if kit else 'plain'}-{'fail' if failing else 'pass'}-{scenarios}"
-    project = root / name
-    (project / "features").mkdir(parents=True)
-    per_file = scenarios // FEATURE_FILES
-    expected = 4 if failing else 3
-    for number in range(FEATURE_FILES):
-        # The same tags in both; the kit reads its clause tag as a marker with an argument.
-        clause = f"@clause:BENCH-{number}" if kit else "@bench_clause"
-        lines = [f"{clause} @applies", f"Feature: Basket {number}", ""]
-        for index in range(per_file):
-            lines += [
-                f"  Scenario: Adding to basket {number}-{index}",
-                "    Given a basket of 2 items",
-                "    When one more item is added",
-                f"    Then the basket holds {expected} items",
-                "",
-            ]
-        (project / "features" / f"basket_{number}.feature").write_text("\n".join(lines))
-    activation = KIT_ACTIVATION if kit else ""
-    (project / "test_basket.py").write_text(STEPS.format(activation=activation))
-    # Tags become markers: the plain project declares them as any pytest-bdd project must.
-    (project / "pytest.ini").write_text(
-        "[pytest]\naddopts = -p no:cacheprovider\n"
-        + ("" if kit else "markers =\n    applies\n    bench_clause\n")
+def plain_python(cache: Path) -> Path:
+    """A virtual environment with pytest and pytest-bdd alone, at the kit's versions."""
+    pins = [f"pytest=={version('pytest')}", f"pytest-bdd=={version('pytest-bdd')}"]
+    folder = cache / ("plain-" + "-".join(p.replace("==", "") for p in pins))
+    python = folder / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *pins], check=True)
+    return python
+
+
+def scenarios_once() -> int:
+    """How many scenarios one copy of the pack's features holds (an outline counts its rows)."""
+    features = sorted((KIT_ROOT / "features" / PACK).glob("*.feature"))
+    return sum(len(s.renderings) for path in features for s in parse_feature(path)[0])
+
+
+def write_projects(root: Path, size: int) -> tuple[Path, Path, int]:
+    """The kit's root and the plain project for about ``size`` scenarios, and the exact count."""
+    once = scenarios_once()
+    copies = max(1, round(size / once))
+    kit = root / f"kit-{size}"
+    plain = root / f"plain-{size}"
+    shutil.copytree(KIT_ROOT / "fixtures" / PACK, kit / "fixtures" / PACK)
+    features = kit / "features" / PACK
+    shutil.copytree(
+        KIT_ROOT / "features" / PACK, features, ignore=shutil.ignore_patterns("*.feature")
     )
-    return project
+    (plain / "features").mkdir(parents=True)
+    for path in sorted((KIT_ROOT / "features" / PACK).glob("*.feature")):
+        for copy in range(copies):
+            name = f"{path.stem}_{copy}.feature"
+            shutil.copyfile(path, features / name)
+            shutil.copyfile(path, plain / "features" / name)
+    (plain / "test_plain.py").write_text(PLAIN_STEPS)
+    (plain / "conftest.py").write_text(PLAIN_CONFTEST)
+    (plain / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
+    (kit / "wrong_engine.py").write_text(WRONG_ENGINE)
+    return kit, plain, once * copies
 
 
-def wall(project: Path, *arguments: str) -> float:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("CONFORMANCE_")}
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", *arguments],
-        cwd=project,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        check=False,
+def conformance(kit: Path, *arguments: str) -> Usage:
+    command = [sys.executable, "-m", "policy_conformance", "run", "-q", *arguments]
+    return usage(command, cwd=kit, env=clean_environment(CONFORMANCE_KIT_ROOT=str(kit)))
+
+
+def measure(root: Path, python: Path, size: int, rounds: int) -> list[str]:
+    """Lines of figures for one size: per-scenario CPU of each side, and the two ratios."""
+    kit, plain, count = write_projects(root, size)
+    taken = paired(
+        rounds,
+        {
+            "plain": lambda: usage([str(python), "-m", "pytest", "-q"], cwd=plain),
+            "kit": lambda: conformance(kit),
+            "kit failing": lambda: conformance(kit, "--adapter", "python:wrong_engine:decide"),
+        },
     )
-    return time.perf_counter() - started
-
-
-def measure(root: Path, scenarios: int, rounds: int) -> dict[str, tuple[float, float]]:
-    """Best wall time and cost per scenario (ms) of each project, over interleaved rounds."""
-    # A plain project's failures format full tracebacks (tens of ms each): shown at small sizes.
-    projects = {
-        (kit, failing): write_project(root, scenarios, kit=kit, failing=failing)
-        for kit in (False, True)
-        for failing in (False, True)
-        if kit or not failing or scenarios <= PLAIN_FAILURES_UP_TO
-    }
-    best: dict[str, tuple[float, float]] = {}
-    for _ in range(rounds):
-        for (kit, failing), project in projects.items():
-            collect = wall(project, "--co")
-            run = wall(project)
-            label = f"{'kit' if kit else 'plain pytest-bdd'}, {'failing' if failing else 'passing'}"
-            per_scenario = max(run - collect, 0.0) / scenarios * 1000
-            if label not in best or run < best[label][0]:
-                best[label] = (run, per_scenario)
-    return best
+    expected = {"plain": 0, "kit": 0, "kit failing": 1}
+    for label, runs in taken.items():
+        if any(run.code != expected[label] for run in runs):
+            codes = sorted({run.code for run in runs})
+            raise SystemExit(f"{label} run of {count} scenarios exited {codes}, not {expected}")
+    cpu = {label: [run.cpu for run in runs] for label, runs in taken.items()}
+    per = {label: statistics.median(values) / count * 1000 for label, values in cpu.items()}
+    return [
+        f"{count:,} scenarios, CPU ms a scenario (median of {rounds}): kit {per['kit']:.2f}, "
+        f"plain pytest-bdd {per['plain']:.2f}, kit failing {per['kit failing']:.2f}",
+        row(
+            f"kit / plain pytest-bdd, {count:,} scenarios",
+            median_ratio(cpu["kit"], cpu["plain"]),
+            "<=",
+            PER_SCENARIO_GOAL,
+        ),
+        row(
+            f"failing / passing scenario, {count:,}",
+            median_ratio(cpu["kit failing"], cpu["kit"]),
+            "<=",
+            FAILING_GOAL,
+        ),
+    ]
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
+    python = plain_python(Path(tempfile.gettempdir()) / "conformance-bench")
     with tempfile.TemporaryDirectory(prefix="conformance-bench-") as folder:
         for size in args.sizes:
-            best = measure(Path(folder), size, args.rounds)
-            print(f"{size:,} scenarios (best of {args.rounds})")
-            print(f"  {'project':<28} {'wall s':>8} {'ms/scenario':>12}")
-            for label, (run, per_scenario) in best.items():
-                print(f"  {label:<28} {run:>8.2f} {per_scenario:>12.3f}")
-            kit_pass = best["kit, passing"][1]
-            plain_pass = best["plain pytest-bdd, passing"][1]
-            print(f"  kit / plain, passing:    {kit_pass / plain_pass:.2f} (target <= 1.25)")
-            print(
-                f"  kit failing / passing:   {best['kit, failing'][1] / kit_pass:.2f} (target <= 2)"
-            )
+            for line in measure(Path(folder), python, size, args.rounds):
+                print(line, flush=True)
     return 0
 
 

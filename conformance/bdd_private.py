@@ -11,7 +11,8 @@ pytest-bdd range this is known to work with; a new pytest-bdd major version is c
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -19,18 +20,24 @@ from typing import Any
 import pytest
 from gherkin.errors import CompositeParserException
 from gherkin.parser import Parser
+from pytest_bdd import feature as _feature_cache
+from pytest_bdd.compat import get_fixture_names
 from pytest_bdd.exceptions import GherkinParseError
 from pytest_bdd.gherkin_parser import GherkinDocument, handle_gherkin_parser_error
 from pytest_bdd.parser import FeatureParser
 from pytest_bdd.scenario import scenario_wrapper_template_registry
-from pytest_bdd.steps import StepFunctionContext, step_function_context_registry
+from pytest_bdd.steps import StepFunctionContext, StepNamePrefix, step_function_context_registry
 from pytest_bdd.utils import CONFIG_STACK
+
+# The module, not the function of the same name that the package exports.
+_scenario_module: Any = importlib.import_module("pytest_bdd.scenario")
 
 __all__ = [
     "SUPPORTED_PYTEST_BDD",
     "GherkinParseError",
     "StepDefinition",
     "given_step",
+    "memoise_step_lookup",
     "parse_feature_text",
     "register_while_binding",
     "step_definitions",
@@ -77,7 +84,11 @@ def parse_feature_text(path: Path, text: str) -> tuple[Any, Any] | None:
     if "feature" not in data:
         return None
     document = GherkinDocument.from_dict(data)
-    return document, _TextFeatureParser(path, document).parse()
+    feature = _TextFeatureParser(path, document).parse()
+    # pytest-bdd keeps each feature it parses by absolute path: the run's preflight has parsed
+    # this one already, so ``scenarios()`` binds it without parsing it a second time.
+    _feature_cache.features[os.path.abspath(path)] = feature
+    return document, feature
 
 
 def step_definitions(modules: Iterable[str]) -> list[StepDefinition]:
@@ -113,6 +124,42 @@ def template_of(item: pytest.Item) -> Any | None:
         return None
 
 
+_Lookup = Callable[[Any, Any, Any], Iterable[Any]]
+#: The prefix of the fixture names pytest-bdd registers step definitions under.
+_STEP_DEFINITION = StepNamePrefix.step_def.value
+
+
+def memoise_step_lookup() -> None:
+    """Look each step text up among the step definitions once per test module, not once per step.
+
+    pytest-bdd finds a step's definition by trying every registered fixture's parser on the
+    step's text, for every step of every scenario: with the kit's and the packs' phrases that
+    was a third of a run. The answer depends only on the text, its keyword, the fixtures
+    registered and the module whose scenarios ask (which decides what is visible), so it is kept
+    under those; a step definition registered later (a new name) makes it look again.
+    """
+    original: _Lookup = _scenario_module.find_fixturedefs_for_step
+    if getattr(original, "memoised", False):
+        return
+    found: dict[tuple[int, int, Any, str | None, str], list[Any]] = {}
+
+    def find_fixturedefs_for_step(step: Any, fixturemanager: Any, node: Any) -> list[Any]:
+        key = (
+            id(fixturemanager),
+            sum(name.startswith(_STEP_DEFINITION) for name in get_fixture_names(fixturemanager)),
+            node.parent,
+            step.type,
+            step.name,
+        )
+        definitions = found.get(key)
+        if definitions is None:
+            definitions = found[key] = list(original(step, fixturemanager, node))
+        return definitions
+
+    find_fixturedefs_for_step.memoised = True  # type: ignore[attr-defined]
+    _scenario_module.find_fixturedefs_for_step = find_fixturedefs_for_step
+
+
 def register_while_binding(plugin: ModuleType, name: str) -> None:
     """Register ``plugin`` with the pytest run that is binding scenarios now, once.
 
@@ -124,3 +171,4 @@ def register_while_binding(plugin: ModuleType, name: str) -> None:
     manager = CONFIG_STACK[-1].pluginmanager
     if manager.get_plugin(name) is None:
         manager.register(plugin, name)
+    memoise_step_lookup()

@@ -7,6 +7,7 @@ command quietly.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -248,8 +249,15 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    # A reader waits for lines (the engine's header, a scenario's result): each is passed on as
+    # it is written, whether or not the environment asks Python for unbuffered output.
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(line_buffering=True)
     try:
-        return _command(arguments)
+        code = _command(arguments)
+        # What is still held is written now, so that a reader gone away is noticed here.
+        sys.stdout.flush()
+        return code
     except KeyboardInterrupt:
         # Ctrl-C before a command could take it over (a run records its own): nothing is done.
         print("conformance: interrupted", file=sys.stderr)

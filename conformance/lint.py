@@ -243,6 +243,21 @@ def _coverage_problems(
     return problems
 
 
+#: Whether a step text of a keyword is bound, by the definitions' list: a pack's scenarios
+#: repeat their step texts, and trying every definition on every step was most of the preflight.
+_BOUND: dict[tuple[int, str, str], tuple[list[StepDefinition], bool]] = {}
+
+
+def _is_bound(definitions: list[StepDefinition], step_type: str, text: str) -> bool:
+    key = (id(definitions), step_type, text)
+    known = _BOUND.get(key)
+    if known is None or known[0] is not definitions:
+        bound = any(d.type in (step_type, None) and d.parser.is_matching(text) for d in definitions)
+        # The list is kept with the answer, so that its id cannot be reused by another.
+        known = _BOUND[key] = (definitions, bound)
+    return known[1]
+
+
 def _lint_steps(
     path: Path,
     scenario: ParsedScenario,
@@ -255,10 +270,7 @@ def _lint_steps(
         for step_type, text, line in steps:
             if line in reported:
                 continue
-            bound = [
-                d for d in definitions if d.type in (step_type, None) and d.parser.is_matching(text)
-            ]
-            if not bound:
+            if not _is_bound(definitions, step_type, text):
                 reported.add(line)
                 problems.append(
                     Problem(

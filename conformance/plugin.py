@@ -8,6 +8,7 @@ scenario, keeps one result a scenario, prints the per-clause table and sets the 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import sys
 from collections.abc import Callable
@@ -53,6 +54,13 @@ class _Refusal:
     def pytest_collection_modifyitems(self) -> None:
         print(f"conformance: error: {self.message}", file=sys.stderr)
         pytest.exit(self.message, returncode=EXIT_USAGE)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # What collection built (features, items, fixtures) lives until the run ends: kept out of the
+    # garbage collector's sweeps, which otherwise walk it again and again, and five times at exit.
+    gc.freeze()
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import gc
 import os
 import shlex
 import signal
@@ -33,6 +34,17 @@ __all__ = ["RunEntrance", "run"]
 SUITE = paths.PACKAGE / "suite.py"
 RUN_INI = paths.PACKAGE / "run.ini"
 SESSION = "policy-conformance-session"
+
+#: The pytest plugins a run loads: pytest-bdd and the kit's options. The environment's other
+#: plugins are not loaded (each costs start-up time and may act on the scenarios); a user loads
+#: one by naming it (``-p NAME``) or in ``PYTEST_PLUGINS``.
+PLUGINS = (
+    "--disable-plugin-autoload",
+    "-p",
+    "pytest_bdd.plugin",
+    "-p",
+    "policy_conformance.pytest_entry",
+)
 
 #: pytest's own endings, before the kit's session could decide, as the kit's documented codes.
 _PYTEST_ENDINGS: dict[int, int] = {
@@ -85,6 +97,9 @@ class RunEntrance:
         # Whether the kit's session set the exit code, or pytest ended the run on its own.
         self.kit_decided = session.config.pluginmanager.get_plugin(SESSION) is not None
         self.ended_with = int(session.exitstatus)
+        # pytest sweeps for garbage five times as it ends: what the run kept lives until the
+        # process exits anyway, so the sweeps are spared walking it.
+        gc.freeze()
 
 
 def _pytest_complaint(text: str) -> str:
@@ -147,7 +162,7 @@ def _run(parsed: argparse.Namespace, arguments: Sequence[str]) -> int:
     entrance = RunEntrance()
     try:
         code = pytest.main(
-            [str(SUITE), "-c", str(RUN_INI), "--rootdir", str(paths.PACKAGE), *arguments],
+            [str(SUITE), "-c", str(RUN_INI), "--rootdir", str(paths.PACKAGE), *PLUGINS, *arguments],
             plugins=[entrance],
         )
     except KeyboardInterrupt:

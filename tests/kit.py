@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -12,9 +14,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from policy_conformance.mutants import child_environment
 
 KIT_ROOT = Path(__file__).resolve().parent.parent
+
+#: How long one ``conformance`` command may take, at most one run of the kit's packs (a few
+#: seconds on an idle machine): room for a machine many times slower, and a hang still ends.
+LIMIT = 600.0
+#: A command that runs the kit's packs once a scenario or more (the one-shot adapter starts a
+#: process per case, the mutant matrix a run per mutant): its limit grows with its work.
+LIMIT_PER_SCENARIO = 10.0
 
 
 @cache
@@ -45,26 +56,66 @@ def conformance(
     report: Path | None = None,
     kit_root: Path | None = None,
     env: dict[str, str] | None = None,
-    timeout: float = 300,
+    timeout: float = LIMIT,
 ) -> Run:
-    """Run `python -m policy_conformance ARGS` in a subprocess, from the kit's root."""
+    """Run `python -m policy_conformance ARGS` in a subprocess, from the kit's root.
+
+    A command that outlives ``timeout`` is killed, with every process it started, and fails the
+    test that ran it, never another one.
+    """
     command = [sys.executable, "-m", "policy_conformance", *args]
     if report is not None:
         command += ["--report", str(report)]
     environment = {**run_environment(), **(env or {})}
     if kit_root is not None:
         environment["CONFORMANCE_KIT_ROOT"] = str(kit_root)
-    done = subprocess.run(
+    code, out, err = finished(command, environment, timeout)
+    loaded = json.loads(report.read_text()) if report is not None and report.exists() else None
+    return Run(code, out, err, loaded)
+
+
+def finished(
+    command: list[str], environment: dict[str, str], timeout: float
+) -> tuple[int, str, str]:
+    """Run ``command`` from the kit's root to its end: its exit code, stdout and stderr.
+
+    Past ``timeout`` seconds its whole process group is killed and the calling test fails.
+    """
+    child = subprocess.Popen(
         command,
         cwd=KIT_ROOT,
         env=environment,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=timeout,
-        check=False,
+        start_new_session=True,
     )
-    loaded = json.loads(report.read_text()) if report is not None and report.exists() else None
-    return Run(done.returncode, done.stdout, done.stderr, loaded)
+    try:
+        out, err = child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.pid, signal.SIGKILL)
+        out, err = child.communicate()
+        pytest.fail(
+            f"{' '.join(command[2:])}: still running after {timeout:g} s, killed\n"
+            f"{out[-2000:]}{err[-2000:]}",
+            pytrace=False,
+        )
+    return child.returncode, out, err
+
+
+@cache
+def scenario_count() -> int:
+    """How many scenarios a run of every pack holds (an outline counts each of its rows)."""
+    from policy_conformance.lint import parse_feature
+    from policy_conformance.packs import load_packs
+
+    return sum(
+        len(scenario.renderings)
+        for pack in load_packs()
+        for path in pack.features
+        for scenario in parse_feature(path)[0]
+    )
 
 
 def own_pytest(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 import tomllib
 from importlib.metadata import version
 from pathlib import Path
@@ -11,7 +14,7 @@ from packaging.specifiers import SpecifierSet
 
 from policy_conformance import bdd_private
 from policy_conformance.steps import MODULES
-from tests.kit import KIT_ROOT
+from tests.kit import KIT_ROOT, LIMIT, run_environment
 
 
 def test_the_installed_pytest_bdd_is_in_the_supported_range() -> None:
@@ -80,3 +83,70 @@ def test_the_plugin_s_private_names_still_mean_what_the_kit_reads_from_them() ->
 
     assert isinstance(CONFIG_STACK, list)
     assert hasattr(scenario_wrapper_template_registry, "get")
+
+
+def test_a_feature_parsed_for_the_preflight_is_the_one_pytest_bdd_binds(tmp_path: Path) -> None:
+    from pytest_bdd.feature import get_feature
+
+    path = tmp_path / "once.feature"
+    text = "Feature: Once\n  Scenario: Parsed once\n    Given a request\n"
+    path.write_text(text)
+    parsed = bdd_private.parse_feature_text(path, text)
+    assert parsed is not None
+    # pytest-bdd would read the file again were its cache not holding this very feature.
+    path.write_text("not Gherkin at all")
+    assert get_feature(str(tmp_path), "once.feature") is parsed[1]
+
+
+def test_the_memoised_step_lookup_finds_what_pytest_bdd_finds_and_looks_once(
+    tmp_path: Path,
+) -> None:
+    scenarios = "".join(
+        f"  Scenario: S{n}\n    Given a basket\n    Then it holds 2\n" for n in range(3)
+    )
+    (tmp_path / "steps.feature").write_text("Feature: F\n" + scenarios)
+    (tmp_path / "test_steps.py").write_text(
+        textwrap.dedent(
+            """
+        from pytest_bdd import given, parsers, scenarios, then
+        from pytest_bdd import scenario as _
+        import importlib
+
+        from policy_conformance.bdd_private import memoise_step_lookup
+
+        module = importlib.import_module("pytest_bdd.scenario")
+        original = module.find_fixturedefs_for_step
+        calls = []
+
+        def counting(step, fixturemanager, node):
+            calls.append(step.name)
+            return original(step, fixturemanager, node)
+
+        module.find_fixturedefs_for_step = counting
+        memoise_step_lookup()
+        scenarios("steps.feature")
+
+        @given("a basket", target_fixture="basket")
+        def _():
+            return [1, 2]
+
+        @then(parsers.parse("it holds {count:d}"))
+        def _(basket, count):
+            assert len(basket) == count
+
+        def test_each_text_was_looked_up_once():
+            assert sorted(calls) == ["a basket", "it holds 2"]
+        """
+        )
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        env=run_environment(),
+        capture_output=True,
+        text=True,
+        timeout=LIMIT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "4 passed" in done.stdout, done.stdout[-3000:]

@@ -21,7 +21,7 @@ import pytest
 
 from policy_conformance.grading import HARM_CLASSES
 from policy_conformance.reference import metadata
-from tests.kit import KIT_ROOT, Run, conformance
+from tests.kit import KIT_ROOT, LIMIT_PER_SCENARIO, Run, conformance, scenario_count
 
 pytestmark = pytest.mark.slow
 
@@ -113,9 +113,16 @@ def test_suite_passes_over_json_lines(tmp_path: Path) -> None:
     _all_conformant(conformance("run", "--adapter", spec, report=tmp_path / "r.json"))
 
 
+# A process a case, three cases a scenario: the whole suite this way is run apart from the
+# default command (see tests/README.md), with a limit that grows with the scenarios it runs.
+@pytest.mark.slow
+@pytest.mark.exhaustive
 def test_suite_passes_over_one_shot_commands(tmp_path: Path) -> None:
     spec = f"cli:{PYTHON} -m reference --oneshot"
-    _all_conformant(conformance("run", "--adapter", spec, report=tmp_path / "r.json"))
+    limit = LIMIT_PER_SCENARIO * scenario_count()
+    _all_conformant(
+        conformance("run", "--adapter", spec, report=tmp_path / "r.json", timeout=limit)
+    )
 
 
 @pytest.fixture
