@@ -21,7 +21,7 @@ from policy_conformance.steps import MODULES as STEP_MODULES
 
 from . import paths
 from .bdd_private import GherkinParseError, StepDefinition, parse_feature_text, step_definitions
-from .packs import Pack, Problem, read_fixtures, read_kit_file, read_packs
+from .packs import Pack, Problem, read_fixtures, read_kit_file, read_packs, request_packs
 from .phrases import PhrasesError, step_modules
 from .vocabulary import vocabulary_problems
 
@@ -135,7 +135,9 @@ def _check(*, coverage: bool) -> list[Problem]:
         return [*problems, Problem(exc.path, exc.problem)]
     for pack in packs:
         # A pack whose requests come from a pack that did not load has that problem already.
-        known = fixtures.get(pack.policy_of_requests)
+        known = {
+            source: fixtures[source] for source in request_packs(pack, packs) if source in fixtures
+        }
         problems.extend(_lint_pack(pack, definitions, known, coverage=coverage))
     if coverage:
         scenarios = [
@@ -149,7 +151,11 @@ def _check(*, coverage: bool) -> list[Problem]:
 
 
 def _lint_pack(
-    pack: Pack, definitions: list[StepDefinition], fixtures: set[str] | None, *, coverage: bool
+    pack: Pack,
+    definitions: list[StepDefinition],
+    fixtures: dict[str, set[str]],
+    *,
+    coverage: bool,
 ) -> list[Problem]:
     """The pack's problems; with ``coverage``, also the ones that leave a clause under-tested."""
     problems: list[Problem] = []
@@ -245,7 +251,7 @@ def _lint_steps(
     path: Path,
     scenario: ParsedScenario,
     definitions: list[StepDefinition],
-    fixtures: set[str] | None,
+    fixtures: dict[str, set[str]],
 ) -> list[Problem]:
     problems: list[Problem] = []
     reported: set[int] = set()
@@ -270,9 +276,14 @@ def _lint_steps(
             match = _FIXTURE_STEP.match(text)
             if step_type == "given" and match:
                 describes = " ".join(match["describes"].lower().split())
-                if fixtures is not None and describes not in fixtures:
+                lacking = [source for source, known in fixtures.items() if describes not in known]
+                if lacking:
                     reported.add(line)
+                    # A policy pack's own scenarios need no pack name; a contract's name each.
+                    where = (
+                        "" if lacking == [path.parent.name] else f" of pack {', '.join(lacking)}"
+                    )
                     problems.append(
-                        Problem(path, f"no fixture describes {match['describes']!r}", line)
+                        Problem(path, f"no fixture{where} describes {match['describes']!r}", line)
                     )
     return problems

@@ -243,19 +243,12 @@ def test_docs_render_a_pack_the_kit_has_never_seen(tmp_path: Path) -> None:
     for feature in (root / "features" / "another_policy").glob("*.feature"):
         text = feature.read_text().replace("@pack:inotuzumab_besponsa", "@pack:another_policy")
         feature.write_text(text)
-    # Contract 3.0: a pack's facts schema is named by its pack, and the contract pack's requests
-    # come from the renamed pack.
+    # Contract 3.0: a pack's facts schema is named by its pack.
     edit(
         root,
         "features/another_policy/facts.schema.json",
         "/packs/inotuzumab_besponsa/",
         "/packs/another_policy/",
-    )
-    edit(
-        root,
-        "features/contract/clauses.yaml",
-        "requests_from: inotuzumab_besponsa",
-        "requests_from: another_policy",
     )
     done = conformance("docs", "--out", str(tmp_path / "docs"), kit_root=root)
     assert done.code == 0, done.err
