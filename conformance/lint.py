@@ -214,6 +214,21 @@ def _lint_pack(
                                 scenario.line,
                             )
                         )
+                        continue
+                    # A reading is of the clauses it lists: a scenario of another confirms it
+                    # under a clause the catalogue does not say it reads.
+                    listed = pack.readings[reading].clauses
+                    for clause_id in clauses:
+                        if clause_id not in listed:
+                            problems.append(
+                                Problem(
+                                    path,
+                                    f"{where} confirms reading {reading} under clause "
+                                    f"{clause_id}, which the reading's clauses in "
+                                    f"{catalogue.name} do not list ({', '.join(listed)})",
+                                    scenario.line,
+                                )
+                            )
     if coverage:
         problems.extend(_coverage_problems(pack, polarity_seen, readings_seen))
     return problems

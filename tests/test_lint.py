@@ -81,6 +81,21 @@ def test_the_kit_is_clean() -> None:
             "clauses.yaml: reading cd22-expression is confirmed by no scenario",
         ),
         (
+            CATALOGUE,
+            "  - id: cd22-status\n    clauses: [INO-RR-BALL]\n",
+            "  - id: cd22-status\n    clauses: [INO-FDA-LABEL]\n",
+            "covered.feature:51: scenario 'Relapsed B-cell precursor ALL with CD22-negative "
+            "blasts is covered' confirms reading cd22-status under clause INO-RR-BALL, which the "
+            "reading's clauses in clauses.yaml do not list (INO-FDA-LABEL)",
+        ),
+        (
+            "fixtures/blincyto_qualchoice_bi477/contract-pended.yaml",
+            "describes: a case the policy pends for more information",
+            "describes: a case the policy pends",
+            "contract.feature:46: no fixture of pack blincyto_qualchoice_bi477 describes "
+            "'a case the policy pends for more information'",
+        ),
+        (
             "fixtures/inotuzumab_besponsa/adult-relapsed-dlbcl.yaml",
             "units: 12",
             "units: twelve",
