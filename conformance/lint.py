@@ -3,8 +3,10 @@
 Every feature parses; every step is bound to a step definition; every scenario carries one clause
 tag from its pack's catalogue and one polarity (applies or near-miss); every clause has scenarios
 of both polarities (or says in the catalogue why it cannot); every reading is confirmed by a
-scenario; scenario names are unique within a feature; every fixture validates and every fixture a
-scenario names exists. Each problem is listed with its file and line.
+scenario of a clause it lists; scenario names are unique within a feature; every fixture
+validates and every fixture a scenario names exists; no later step of a scenario overrides a fact
+its fixture's phrase or an earlier step states (:mod:`.overrides`). Each problem is listed with
+its file and line.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from policy_conformance.steps import MODULES as STEP_MODULES
 
 from . import paths
 from .bdd_private import GherkinParseError, StepDefinition, parse_feature_text, step_definitions
-from .packs import Pack, Problem, read_fixtures, read_kit_file, read_packs, request_packs
+from .overrides import override_problems
+from .packs import Fixture, Pack, Problem, read_fixtures, read_kit_file, read_packs, request_packs
 from .phrases import PhrasesError, step_modules
 from .vocabulary import vocabulary_problems
 
@@ -122,11 +125,13 @@ def lint() -> list[Problem]:
 def _check(*, coverage: bool) -> list[Problem]:
     packs, problems = read_packs()
     fixtures: dict[str, set[str]] = {}
+    loaded: dict[str, dict[str, Fixture]] = {}
     for pack in packs:
         if pack.kind == "policy":
             found, fixture_problems = read_fixtures(pack)
             problems.extend(fixture_problems)
             fixtures[pack.id] = set(found)
+            loaded[pack.id] = found
     if not packs and not problems:
         problems.append(Problem(paths.FEATURES, "no pack (no */clauses.yaml) found"))
     try:
@@ -147,6 +152,10 @@ def _check(*, coverage: bool) -> list[Problem]:
             for s in parse_feature(path)[0]
         ]
         problems.extend(vocabulary_problems(definitions, scenarios))
+        modules = (*STEP_MODULES, *step_modules(packs))
+        for path, pack, _, name, renderings in scenarios:
+            if pack.id in loaded:
+                problems.extend(override_problems(path, name, renderings, loaded[pack.id], modules))
     return problems
 
 

@@ -152,6 +152,9 @@ class Fixture:
     describes: str
     path: Path
     case: dict[str, Any]
+    #: The facts its ``describes`` phrase asserts (case paths, or ``age`` for the member's age
+    #: group), which no later step of a scenario may change (``conformance lint`` checks).
+    states: tuple[str, ...] = ()
 
     def fresh_case(self) -> dict[str, Any]:
         return copy.deepcopy(self.case)
@@ -561,6 +564,10 @@ def unchecked_packs(
     return why
 
 
+_FIXTURE_KEYS = {"describes", "case", "states"}
+_STATED = re.compile(r"age|[a-z_]+(\.[a-z0-9_]+)*")
+
+
 def _fixture_files(root: Path) -> Iterator[Path]:
     yield from sorted(root.glob("**/*.yaml"))
     yield from sorted(root.glob("**/*.yml"))
@@ -581,12 +588,21 @@ def _read_fixtures(root: Path, pack_id: str) -> tuple[dict[str, Fixture], tuple[
         if problem:
             problems.append(problem)
             continue
-        if not isinstance(data, dict) or set(data) != {"describes", "case"}:
-            problems.append(Problem(path, "expected exactly two keys: describes and case"))
+        if not isinstance(data, dict) or not {"describes", "case"} <= set(data) <= _FIXTURE_KEYS:
+            problems.append(
+                Problem(path, "expected the keys describes and case, and optionally states")
+            )
             continue
-        describes, case = data["describes"], data["case"]
+        describes, case, states = data["describes"], data["case"], data.get("states", [])
         if not isinstance(describes, str) or not describes.strip():
             problems.append(Problem(path, "describes must be a non-empty phrase"))
+            continue
+        if not isinstance(states, list) or not all(
+            isinstance(s, str) and _STATED.fullmatch(s) for s in states
+        ):
+            problems.append(
+                Problem(path, "states must be a list of case paths (clinical.lineage) or age")
+            )
             continue
         if isinstance(case, dict) and case.get("policy_id") != pack_id:
             problems.append(Problem(path, f"case policy_id must be the pack's id, {pack_id}"))
@@ -602,7 +618,7 @@ def _read_fixtures(root: Path, pack_id: str) -> tuple[dict[str, Fixture], tuple[
                 Problem(path, f"describes {describes!r}, as {display(fixtures[key].path)} does")
             )
             continue
-        fixtures[key] = Fixture(path.stem, describes, path, case)
+        fixtures[key] = Fixture(path.stem, describes, path, case, tuple(states))
     return fixtures, tuple(problems)
 
 

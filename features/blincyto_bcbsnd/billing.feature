@@ -102,7 +102,7 @@ Feature: Procedure Code
 
     @applies @reading:covered-diagnosis-codes
     Scenario: An infant under one month with lymphoblastic lymphoma is not covered on both limits
-      Given a request for an adult with relapsed B-cell lymphoblastic lymphoma
+      Given a request for an infant with relapsed B-cell lymphoblastic lymphoma
       And the member was born on 2025-07-20
       And the date of service is 2025-08-04
       When the engine decides the request

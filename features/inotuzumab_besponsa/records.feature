@@ -235,7 +235,7 @@ Feature: Medical records for a determination
 
     @near-miss @reading:all-by-its-code
     Scenario: ALL coded as such is decided when the disease itself is not named
-      Given a request for an adult with relapsed B-cell precursor ALL
+      Given a request for an adult with relapsed B-cell precursor leukemia coded C91.02
       And the disease is not stated
       When the engine decides the request
       Then the request is covered
