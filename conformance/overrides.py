@@ -90,7 +90,7 @@ def _rendering(
             return problems  # a step the fixture cannot take is reported by a run
         changed = _changed(before, case)
         for fact in stated:
-            if (fact == _AGE and age_group(before) != age_group(case)) or (fact != _AGE and any(c == fact or c.startswith(fact + ".") for c in changed)):
+            if _touches(fact, before, case, changed):
                 last_change[fact] = (text, line)
         for fact in changed:
             if fact in set_at and fact not in fixture.states:
@@ -118,6 +118,13 @@ def _rendering(
                 )
             )
     return problems
+
+
+def _touches(fact: str, before: Case, after: Case, changed: set[str]) -> bool:
+    """Whether a step changed a stated fact (the age group, or the value at or below a path)."""
+    if fact == _AGE:
+        return age_group(before) != age_group(after)
+    return any(c == fact or c.startswith(fact + ".") for c in changed)
 
 
 def _stated(case: Case, fact: str) -> Any:

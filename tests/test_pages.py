@@ -255,3 +255,19 @@ def test_docs_render_a_pack_the_kit_has_never_seen(tmp_path: Path) -> None:
     page = (tmp_path / "docs" / "another_policy.html").read_text(encoding="utf-8")
     assert "<h1>Another</h1>" in page and 'id="clause-INO-RR-BALL"' in page
     assert 'href="another_policy.html"' in (tmp_path / "docs" / "index.html").read_text()
+
+
+def test_the_living_docs_count_scenarios_as_a_run_does(tmp_path: Path) -> None:
+    import re
+    from collections import Counter
+
+    from policy_conformance.docs_pages import write_docs
+
+    run = conformance("run", report=tmp_path / "report.json")
+    assert run.code == 0 and run.report is not None, run.out[-2000:] + run.err
+    ran = Counter(s["pack"] for s in run.report["scenarios"])
+    write_docs(tmp_path / "docs")
+    index = (tmp_path / "docs" / "index.html").read_text(encoding="utf-8")
+    shown = dict(re.findall(r'href="([a-z0-9_]+)\.html".*?<td class="n">(\d+)</td></tr>', index))
+    # Outline rows count one each, and a contract scenario once for each pack's requests.
+    assert {pack: int(n) for pack, n in shown.items()} == dict(ran)
