@@ -134,3 +134,19 @@ Feature: Procedure Code
         | C91.Z0 |
         | C91.Z1 |
         | C91.Z2 |
+
+    @near-miss @reading:other-lymphoid-leukemia
+    Scenario Outline: Another lymphoid leukemia code without compendium support is investigational, not outside the codes
+      Given a request for an adult with relapsed other lymphoid leukemia
+      And the diagnosis is coded <code>
+      And no compendium lists the use
+      When the engine decides the request
+      Then the request is not covered
+      And the determination is investigational
+      And the decision rests on clause BND-INVESTIGATIONAL
+
+      Examples:
+        | code   |
+        | C91.Z0 |
+        | C91.Z1 |
+        | C91.Z2 |

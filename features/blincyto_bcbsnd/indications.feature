@@ -334,3 +334,56 @@ Feature: Criteria
       Then the request is covered
       And the determination is medically necessary
       And the decision rests on clause BND-COMPENDIA
+
+  @clause:BND-MRD
+  Rule: The minimal residual disease indication holds for B-cell precursor ALL only
+
+    @near-miss
+    Scenario Outline: Minimal residual disease in remission of another lineage is not covered
+      Given a request for an adult in first complete remission with MRD-positive CD19-positive ALL
+      And the leukemia is of <lineage> lineage
+      When the engine decides the request
+      Then the request is not covered
+      And the determination is investigational
+      And the decision rests on clause BND-INVESTIGATIONAL
+
+      Examples:
+        | lineage         |
+        | T-cell          |
+        | mixed phenotype |
+
+    @near-miss
+    Scenario Outline: Minimal residual disease in remission of another lymphoid leukemia is not covered
+      Given a request for an adult in first complete remission with MRD-positive CD19-positive B-cell precursor leukemia
+      And the condition treated is other lymphoid leukemia, coded C91.Z1
+      And minimal residual disease measures <percent>%
+      When the engine decides the request
+      Then the request is not covered
+      And the determination is investigational
+      And the decision rests on clause BND-INVESTIGATIONAL
+
+      Examples:
+        | percent |
+        | 0.5     |
+        | 2       |
+
+  @clause:BND-AGE
+  Rule: A birth date after the date of service is taken as stated
+
+    @applies @reading:born-after-service
+    Scenario: A member recorded as born after the date of service is not one month old for the listed uses
+      Given a request for a member born after the date of service, with relapsed CD19-positive B-cell precursor ALL
+      And no compendium lists the use
+      When the engine decides the request
+      Then the request is not covered
+      And the determination is investigational
+      And the decision rests on clauses BND-AGE and BND-INVESTIGATIONAL
+
+    @near-miss @reading:born-after-service
+    Scenario: A member recorded as born after the date of service is covered by NCCN support, which has no age floor
+      Given a request for a member born after the date of service, with relapsed CD19-positive B-cell precursor ALL
+      And NCCN rates the use category 2A
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+      And the decision rests on clause BND-COMPENDIA

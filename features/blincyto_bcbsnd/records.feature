@@ -227,3 +227,64 @@ Feature: Criteria: deciding on the facts a request states
       Then the request is covered
       And the determination is medically necessary
       And the decision rests on clause BND-COMPENDIA
+
+  @clause:BND-RECORDS
+  Rule: An ALL code neither supplies a status nor outranks another ALL code
+
+    @applies
+    Scenario: Minimal residual disease in remission of unstated lineage is pended for the lineage
+      Given a request for an adult in first complete remission with MRD-positive CD19-positive ALL
+      And the lineage is not stated
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the decision rests on clause BND-RECORDS
+      And the missing facts are lineage
+
+    @applies @reading:icd-status-conflict
+    Scenario Outline: An ALL code does not supply the disease status the request leaves out
+      Given a request for an adult with CD19-positive B-cell precursor ALL
+      And the disease status is not stated
+      And the diagnosis is coded <code>
+      And no compendium lists the use
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the decision rests on clause BND-RECORDS
+      And the missing facts are disease status, which complete remission, minimal residual disease and phase of chemotherapy
+
+      Examples:
+        | code   |
+        | C91.01 |
+        | C91.02 |
+
+    @applies @reading:several-all-codes
+    Scenario: Relapsed ALL coded both in relapse and in remission is pended for the status
+      Given a request for an adult with relapsed CD19-positive B-cell precursor ALL
+      And the diagnosis is coded C91.02 and C91.01
+      And no compendium lists the use
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the decision rests on clause BND-RECORDS
+      And the missing facts are disease status, which complete remission, minimal residual disease and phase of chemotherapy
+
+    @applies @reading:several-all-codes
+    Scenario: Newly diagnosed ALL in induction coded both as not in remission and in relapse is pended for the status
+      Given a request for an adult in induction for newly diagnosed CD19-positive B-cell precursor ALL
+      And the diagnosis is coded C91.00 and C91.02
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the decision rests on clause BND-RECORDS
+      And the missing facts are disease status
+
+    @near-miss @reading:several-all-codes
+    Scenario: ALL codes that disagree do not pend a use that NCCN support covers anyway
+      Given a request for an adult with relapsed CD19-positive B-cell precursor ALL
+      And the diagnosis is coded C91.02 and C91.01
+      And NCCN rates the use category 2A
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+      And the decision rests on clause BND-COMPENDIA
