@@ -90,6 +90,23 @@ Feature: Medical Statement
       And the determination is not medically necessary
       And the decision rests on clause QC-NOT-MET
 
+    @applies @reading:born-after-service
+    Scenario: A member recorded as born the day after the date of service is decided on the other facts
+      Given a request for a member born after the date of service, with relapsed Philadelphia chromosome-negative B-cell precursor ALL
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+      And the decision rests on clause QC-PH-NEG-RR
+
+    @applies @reading:born-after-service
+    Scenario: A member recorded as born a year after the date of service is decided on the other facts
+      Given a request for a member born after the date of service, with relapsed Philadelphia chromosome-negative B-cell precursor ALL
+      And the member was born on 2018-03-14
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+      And the decision rests on clause QC-PH-NEG-RR
+
   @clause:QC-PH-POS-TKI
   Rule: Philadelphia chromosome-positive disease refractory to TKI therapy is medically necessary
 

@@ -324,3 +324,48 @@ Feature: Public Statement
         | refractory      | C91.00 | covered     | medically necessary     | QC-PH-NEG-RR |
         | in remission    | C91.01 | not covered | not medically necessary | QC-NOT-MET   |
         | newly diagnosed | C91.00 | not covered | not medically necessary | QC-NOT-MET   |
+
+    @applies @reading:icd-status-conflict
+    Scenario Outline: An ALL code does not supply the disease status the request leaves out
+      Given a request for an adult with Philadelphia chromosome-negative B-cell precursor ALL
+      And the disease status is not stated
+      And the diagnosis is coded <code>
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the decision rests on clause QC-PRIOR-AUTH
+      And the missing facts are disease status
+
+      Examples:
+        | code   |
+        | C91.01 |
+        | C91.02 |
+
+    @applies @reading:several-all-codes
+    Scenario: Relapsed ALL coded both in relapse and in remission is pended for the status
+      Given a request for an adult with relapsed Philadelphia chromosome-negative B-cell precursor ALL
+      And the diagnosis is coded C91.02 and C91.01
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the decision rests on clause QC-PRIOR-AUTH
+      And the missing facts are disease status
+
+    @applies @reading:several-all-codes
+    Scenario: Newly diagnosed ALL coded both as not in remission and in relapse is pended for the status
+      Given a request for an adult with newly diagnosed Philadelphia chromosome-negative B-cell precursor ALL
+      And the diagnosis is coded C91.00 and C91.02
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the decision rests on clause QC-PRIOR-AUTH
+      And the missing facts are disease status
+
+    @near-miss @reading:several-all-codes
+    Scenario: ALL codes that disagree do not pend TKI-refractory Philadelphia chromosome-positive disease
+      Given a request for an adult with Philadelphia chromosome-positive B-cell precursor ALL refractory to TKI therapy
+      And the diagnosis is coded C91.00 and C91.01
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+      And the decision rests on clause QC-PH-POS-TKI
