@@ -27,7 +27,7 @@ Feature: Criteria
 
     @applies
     Scenario: Refractory disease in an adult is covered whatever the Philadelphia chromosome
-      Given a request for an adult with CD19-positive B-cell precursor ALL coded as in relapse
+      Given a request for an adult with CD19-positive B-cell precursor ALL
       And the disease status is refractory
       And the diagnosis is coded C91.00
       And the leukemia is Philadelphia chromosome-positive

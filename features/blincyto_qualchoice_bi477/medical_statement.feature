@@ -51,7 +51,7 @@ Feature: Medical Statement
 
     @near-miss
     Scenario: Philadelphia chromosome-negative B-cell precursor ALL in remission is not covered
-      Given a request for an adult with Philadelphia chromosome-negative B-cell precursor ALL coded as not in remission
+      Given a request for an adult with Philadelphia chromosome-negative B-cell precursor ALL
       And the disease status is in remission
       And the diagnosis is coded C91.01
       When the engine decides the request
@@ -195,7 +195,7 @@ Feature: Medical Statement
 
     @applies @reading:not-met-determination
     Scenario: Philadelphia chromosome-positive ALL in remission, not refractory to TKIs, is not medically necessary
-      Given a request for an adult with Philadelphia chromosome-positive B-cell precursor ALL coded as in relapse
+      Given a request for an adult with Philadelphia chromosome-positive B-cell precursor ALL
       And the disease status is in remission
       And the diagnosis is coded C91.01
       And the disease has not proved refractory to tyrosine kinase inhibitor therapy

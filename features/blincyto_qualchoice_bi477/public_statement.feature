@@ -146,7 +146,7 @@ Feature: Public Statement
 
     @applies @reading:what-a-pended-request-names
     Scenario: Philadelphia chromosome-positive ALL with neither status nor TKI response is pended for the TKI response alone
-      Given a request for an adult with Philadelphia chromosome-positive B-cell precursor ALL coded as in relapse
+      Given a request for an adult with Philadelphia chromosome-positive B-cell precursor ALL
       And the disease status is not stated
       When the engine decides the request
       Then the request is pended for more information
