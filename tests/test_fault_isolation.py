@@ -34,7 +34,7 @@ pytestmark = pytest.mark.slow
 FAKE = Path(__file__).resolve().parent / "fakes" / "faulty_reference.py"
 LYMPHOMA_SCENARIOS = 38
 #: The scenarios of the Inotuzumab and contract packs, all that `--pack inotuzumab_besponsa` runs.
-INOTUZUMAB_SCENARIOS = 163
+INOTUZUMAB_SCENARIOS = 161
 PACK = ("--pack", "inotuzumab_besponsa")
 
 

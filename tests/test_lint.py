@@ -121,7 +121,7 @@ def test_the_kit_is_clean() -> None:
             "fixtures/blincyto_qualchoice_bi477/contract-pended.yaml",
             "describes: a case the policy pends for more information",
             "describes: a case the policy pends",
-            "contract.feature:46: no fixture of pack blincyto_qualchoice_bi477 describes "
+            "contract.feature:114: no fixture of pack blincyto_qualchoice_bi477 describes "
             "'a case the policy pends for more information'",
         ),
         (

@@ -41,18 +41,6 @@ Feature: The case/decision contract
         | a case the policy pends for more information   |
         | a case outside the policy                      |
 
-    @applies
-    Scenario: A pended decision conforms to the contract
-      Given a request for a case the policy pends for more information
-      When the engine decides the request
-      Then the decision conforms to the contract
-
-    @applies
-    Scenario: A decision outside the policy conforms to the contract
-      Given a request for a case outside the policy
-      When the engine decides the request
-      Then the decision conforms to the contract
-
   @clause:CON-POLICY
   Rule: A decision names the policy and version it applied
 
