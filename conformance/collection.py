@@ -26,6 +26,7 @@ __all__ = [
     "feature_in_packs",
     "feature_of",
     "pack_of",
+    "requests_pack_of",
     "scenario_id",
     "scenario_name",
     "select",
@@ -37,10 +38,17 @@ __all__ = [
 _TAG_MARKERS = {"clause:": "clause", "reading:": "reading", "pack:": "pack"}
 
 
+#: The fixture that names the policy pack a scenario's requests come from; a contract pack's
+#: scenarios are run once with each (see ``steps/requests.py``).
+REQUESTS_PACK = "requests_pack"
+
+
 def apply_tag(tag: str, function: Callable[..., object]) -> bool | None:
     for prefix, marker in _TAG_MARKERS.items():
         if tag.startswith(prefix):
             getattr(pytest.mark, marker)(tag[len(prefix) :])(function)
+            if marker == "pack":
+                pytest.mark.usefixtures(REQUESTS_PACK)(function)
             return True
     return None
 
@@ -87,6 +95,15 @@ def pack_of(template: Any) -> str:
     return feature_in_packs(template).partition("/")[0]
 
 
+def requests_pack_of(item: pytest.Item, template: Any) -> str:
+    """The policy pack whose requests the scenario runs with: its own pack's, or for a contract
+    scenario the pack it was collected for."""
+    example = getattr(item, "callspec", None)
+    if example is not None and REQUESTS_PACK in example.params:
+        return str(example.params[REQUESTS_PACK])
+    return pack_of(template)
+
+
 def steps_run(item: pytest.Item, template: Any) -> list[Any]:
     """The scenario's steps as they run: background included, an outline's row filled in."""
     example = getattr(item, "callspec", None)
@@ -99,15 +116,18 @@ def expectations(steps: list[Any]) -> list[str]:
     return [f"{step.keyword.strip()} {step.name}" for step in steps if step.type == "then"]
 
 
-def scenario_id(pack: str, clause: str, steps: list[Any]) -> str:
+def scenario_id(pack: str, clause: str, steps: list[Any], requests: str | None = None) -> str:
     """A scenario's stable id: ``CLAUSE/`` and a hash of its pack, clause and steps as run.
 
     Derived from what the scenario does rather than what it is called, so renaming a title, or
     moving a scenario to another feature of its pack, keeps its id (and its baseline entry); a
-    scenario whose steps change checks something else and gets a new id.
+    scenario whose steps change checks something else and gets a new id. A contract scenario
+    run with another pack's ``requests`` is told apart by that pack.
     """
     digest = hashlib.sha256()
     digest.update(json.dumps([pack, clause]).encode())
+    if requests is not None and requests != pack:
+        digest.update(json.dumps(["requests", requests]).encode())
     for step in steps:
         table = step.datatable.raw() if step.datatable is not None else None
         digest.update(json.dumps([step.type, step.name, step.docstring, table]).encode())
@@ -115,11 +135,12 @@ def scenario_id(pack: str, clause: str, steps: list[Any]) -> str:
 
 
 def select(
-    items: list[pytest.Item], clauses: set[str], names: list[str], left_out: set[str]
+    items: list[pytest.Item], clauses: set[str], names: list[str], runs: dict[str, list[str]]
 ) -> tuple[list[pytest.Item], list[pytest.Item]]:
     """The items to keep and to drop for the ``--clause``, ``--scenario`` and ``--pack`` filters.
 
-    ``left_out`` names the packs that ``--pack`` leaves out.
+    ``runs`` gives, for each pack, the policy packs whose requests its scenarios run with
+    (:func:`~policy_conformance.packs.checked_requests`); a scenario of another is dropped.
     """
     wanted_names = [n.lower() for n in names]
     keep: list[pytest.Item] = []
@@ -133,7 +154,7 @@ def select(
         ok = (
             (not clauses or bool(clauses & set(clauses_of(item))))
             and (not wanted_names or any(n in name for n in wanted_names))
-            and pack_of(template) not in left_out
+            and requests_pack_of(item, template) in runs.get(pack_of(template), ())
         )
         (keep if ok else drop).append(item)
     return keep, drop

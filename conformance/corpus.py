@@ -326,6 +326,15 @@ def _grade(engine: Any, entry: dict[str, Any], policy: dict[str, str | None]) ->
     return grade
 
 
+def _requests_of(pack: Any, entry: dict[str, Any], known: dict[str, Any]) -> str:
+    """The policy pack an entry's case is a request of: for a contract pack, its case's policy."""
+    case = entry.get("case")
+    policy_id = case.get("policy_id") if isinstance(case, dict) else None
+    if pack.kind != "policy" and policy_id in known:
+        return str(policy_id)
+    return str(pack.policy_of_requests)
+
+
 def _worded(grade: Grade) -> str:
     """The failure as the steps word it; empty when nothing was wrong."""
     return "wrong decision: " + grade.message() if grade.mismatches else ""
@@ -342,7 +351,7 @@ def replay_corpus(files: Sequence[Path], spec: str, timeout: float, connect: flo
     from .boundary import CheckedEngine
     from .engine import engine_header, open_engine, resolve_adapter
     from .outcomes import describe, is_engine_fault
-    from .packs import load_packs, unchecked_packs
+    from .packs import checked_requests, load_packs, unchecked_packs
     from .results import (
         EXIT_UNREACHABLE,
         Outcome,
@@ -373,6 +382,7 @@ def replay_corpus(files: Sequence[Path], spec: str, timeout: float, connect: flo
     packs = load_packs()
     known = {pack.id: pack for pack in packs}
     results.not_checked = unchecked_packs(packs, metadata.get("policies"), set())
+    runs = checked_requests(packs, metadata.get("policies"), set())
     for pack_id, why in results.not_checked.items():
         print(f"not checked: {pack_id}: {why}")
     engine = CheckedEngine(adapter)
@@ -380,9 +390,13 @@ def replay_corpus(files: Sequence[Path], spec: str, timeout: float, connect: flo
         for path, document in zip(files, documents, strict=True):
             if document["pack"] in results.not_checked:
                 continue
-            source = known[known[document["pack"]].policy_of_requests]
-            policy = {"id": source.id, "version": source.version}
             for entry in document["scenarios"]:
+                # A contract scenario was exported once with each policy pack's requests: it is
+                # replayed when the engine implements the policy of its case, as a run does.
+                source = known[_requests_of(known[document["pack"]], entry, known)]
+                if source.id not in runs[document["pack"]]:
+                    continue
+                policy = {"id": source.id, "version": source.version}
                 outcome: Outcome
                 harm = None
                 broke: list[str] = []

@@ -17,7 +17,7 @@ from .bdd_private import StepDefinition, step_definitions
 from .errors import KitError
 from .lint import STEP_MODULES, parse_feature
 from .outputs import write_text
-from .packs import Pack, load_packs
+from .packs import Pack, load_packs, request_packs
 from .pages.gherkin import scenario_block
 from .pages.shell import anchor, page, text
 from .phrases import step_modules
@@ -38,6 +38,9 @@ class DocumentedScenario:
     tags: frozenset[str]
     #: The steps of each rendering (one per Examples row), as (keyword type, text).
     steps: tuple[tuple[str, str], ...]
+    #: How many scenarios a run counts for it: one an Examples row, and a contract scenario once
+    #: with the requests of each policy pack.
+    runs: int = 1
 
     @property
     def anchor(self) -> str:
@@ -60,8 +63,12 @@ def page_name(pack: Pack) -> str:
     return anchor(pack.id) + ".html"
 
 
-def pack_scenarios(pack: Pack) -> list[DocumentedScenario]:
-    """Every scenario of the pack, in file order; a feature that does not parse is a usage error."""
+def pack_scenarios(pack: Pack, packs: list[Pack] | None = None) -> list[DocumentedScenario]:
+    """Every scenario of the pack, in file order; a feature that does not parse is a usage error.
+
+    ``packs`` (every pack) says how many policy packs' requests a contract scenario runs with.
+    """
+    sources = len(request_packs(pack, packs)) if packs is not None else 1
     found = []
     for feature in pack.features:
         scenarios, problems = parse_feature(feature)
@@ -77,7 +84,13 @@ def pack_scenarios(pack: Pack) -> list[DocumentedScenario]:
             )
             found.append(
                 DocumentedScenario(
-                    pack.id, feature, scenario.name, scenario.line, frozenset(scenario.tags), steps
+                    pack.id,
+                    feature,
+                    scenario.name,
+                    scenario.line,
+                    frozenset(scenario.tags),
+                    steps,
+                    runs=len(scenario.renderings) * sources,
                 )
             )
     return found
@@ -192,7 +205,7 @@ def render_pack(
             )
             + "</dd>",
             "</dl>",
-            f"<h4>Scenarios ({len(by_clause.get(clause.id, []))})</h4>",
+            f"<h4>Scenarios ({sum(s.runs for s in by_clause.get(clause.id, []))})</h4>",
         ]
         for scenario in by_clause.get(clause.id, []):
             body += _scenario(scenario)
@@ -249,7 +262,7 @@ def render_index(packs: list[Pack], scenarios: list[DocumentedScenario]) -> str:
     """The page that lists every pack."""
     counts: dict[str, int] = defaultdict(int)
     for scenario in scenarios:
-        counts[scenario.pack] += 1
+        counts[scenario.pack] += scenario.runs
     rows = [
         f'<tr><td><a href="{page_name(p)}">{text(p.title)}</a></td><td>{text(p.kind)}</td>'
         f"<td>{text(_policy_line(p))}</td>"
@@ -273,7 +286,7 @@ def write_docs(out: Path) -> list[Path]:
     """Write the index and one page a pack into ``out`` (created); the pages written."""
     packs = load_packs()
     definitions = step_definitions((*STEP_MODULES, *step_modules(packs)))
-    scenarios = [s for pack in packs for s in pack_scenarios(pack)]
+    scenarios = [s for pack in packs for s in pack_scenarios(pack, packs)]
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for pack in packs:

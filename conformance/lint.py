@@ -3,8 +3,10 @@
 Every feature parses; every step is bound to a step definition; every scenario carries one clause
 tag from its pack's catalogue and one polarity (applies or near-miss); every clause has scenarios
 of both polarities (or says in the catalogue why it cannot); every reading is confirmed by a
-scenario; scenario names are unique within a feature; every fixture validates and every fixture a
-scenario names exists. Each problem is listed with its file and line.
+scenario of a clause it lists; scenario names are unique within a feature; every fixture
+validates and every fixture a scenario names exists; no later step of a scenario overrides a fact
+its fixture's phrase or an earlier step states (:mod:`.overrides`). Each problem is listed with
+its file and line.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from policy_conformance.steps import MODULES as STEP_MODULES
 
 from . import paths
 from .bdd_private import GherkinParseError, StepDefinition, parse_feature_text, step_definitions
-from .packs import Pack, Problem, read_fixtures, read_kit_file, read_packs
+from .overrides import override_problems
+from .packs import Fixture, Pack, Problem, read_fixtures, read_kit_file, read_packs, request_packs
 from .phrases import PhrasesError, step_modules
 from .projection_lint import projection_problems
 from .vocabulary import vocabulary_problems
@@ -123,11 +126,13 @@ def lint() -> list[Problem]:
 def _check(*, coverage: bool) -> list[Problem]:
     packs, problems = read_packs()
     fixtures: dict[str, set[str]] = {}
+    loaded: dict[str, dict[str, Fixture]] = {}
     for pack in packs:
         if pack.kind == "policy":
             found, fixture_problems = read_fixtures(pack)
             problems.extend(fixture_problems)
             fixtures[pack.id] = set(found)
+            loaded[pack.id] = found
     if not packs and not problems:
         problems.append(Problem(paths.FEATURES, "no pack (no */clauses.yaml) found"))
     try:
@@ -136,7 +141,9 @@ def _check(*, coverage: bool) -> list[Problem]:
         return [*problems, Problem(exc.path, exc.problem)]
     for pack in packs:
         # A pack whose requests come from a pack that did not load has that problem already.
-        known = fixtures.get(pack.policy_of_requests)
+        known = {
+            source: fixtures[source] for source in request_packs(pack, packs) if source in fixtures
+        }
         problems.extend(_lint_pack(pack, definitions, known, coverage=coverage))
     if coverage:
         scenarios = [
@@ -147,11 +154,19 @@ def _check(*, coverage: bool) -> list[Problem]:
         ]
         problems.extend(vocabulary_problems(definitions, scenarios))
         problems.extend(projection_problems(packs))
+        modules = (*STEP_MODULES, *step_modules(packs))
+        for path, pack, _, name, renderings in scenarios:
+            if pack.id in loaded:
+                problems.extend(override_problems(path, name, renderings, loaded[pack.id], modules))
     return problems
 
 
 def _lint_pack(
-    pack: Pack, definitions: list[StepDefinition], fixtures: set[str] | None, *, coverage: bool
+    pack: Pack,
+    definitions: list[StepDefinition],
+    fixtures: dict[str, set[str]],
+    *,
+    coverage: bool,
 ) -> list[Problem]:
     """The pack's problems; with ``coverage``, also the ones that leave a clause under-tested."""
     problems: list[Problem] = []
@@ -210,6 +225,21 @@ def _lint_pack(
                                 scenario.line,
                             )
                         )
+                        continue
+                    # A reading is of the clauses it lists: a scenario of another confirms it
+                    # under a clause the catalogue does not say it reads.
+                    listed = pack.readings[reading].clauses
+                    for clause_id in clauses:
+                        if clause_id not in listed:
+                            problems.append(
+                                Problem(
+                                    path,
+                                    f"{where} confirms reading {reading} under clause "
+                                    f"{clause_id}, which the reading's clauses in "
+                                    f"{catalogue.name} do not list ({', '.join(listed)})",
+                                    scenario.line,
+                                )
+                            )
     if coverage:
         problems.extend(_coverage_problems(pack, polarity_seen, readings_seen))
     return problems
@@ -262,7 +292,7 @@ def _lint_steps(
     path: Path,
     scenario: ParsedScenario,
     definitions: list[StepDefinition],
-    fixtures: set[str] | None,
+    fixtures: dict[str, set[str]],
 ) -> list[Problem]:
     problems: list[Problem] = []
     reported: set[int] = set()
@@ -284,9 +314,14 @@ def _lint_steps(
             match = _FIXTURE_STEP.match(text)
             if step_type == "given" and match:
                 describes = " ".join(match["describes"].lower().split())
-                if fixtures is not None and describes not in fixtures:
+                lacking = [source for source, known in fixtures.items() if describes not in known]
+                if lacking:
                     reported.add(line)
+                    # A policy pack's own scenarios need no pack name; a contract's name each.
+                    where = (
+                        "" if lacking == [path.parent.name] else f" of pack {', '.join(lacking)}"
+                    )
                     problems.append(
-                        Problem(path, f"no fixture describes {match['describes']!r}", line)
+                        Problem(path, f"no fixture{where} describes {match['describes']!r}", line)
                     )
     return problems

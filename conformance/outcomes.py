@@ -22,6 +22,7 @@ from .collection import (
     feature_in_packs,
     feature_of,
     pack_of,
+    requests_pack_of,
     scenario_id,
     scenario_name,
     steps_run,
@@ -100,7 +101,9 @@ def identify(item: pytest.Item, template: Any) -> tuple[str, list[str]]:
     """A scenario's stable id and its expectations, from its steps as run."""
     steps = steps_run(item, template)
     clauses = clauses_of(item)
-    return scenario_id(pack_of(template), clauses[0] if clauses else "", steps), expectations(steps)
+    requests = requests_pack_of(item, template)
+    clause = clauses[0] if clauses else ""
+    return scenario_id(pack_of(template), clause, steps, requests), expectations(steps)
 
 
 def scenario_result(

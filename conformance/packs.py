@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -39,6 +39,7 @@ __all__ = [
     "Reading",
     "check_clause_ids",
     "check_pack_ids",
+    "checked_requests",
     "clause_index",
     "display",
     "fixture_for",
@@ -50,6 +51,7 @@ __all__ = [
     "read_kit_file",
     "read_packs",
     "read_yaml",
+    "request_packs",
     "unchecked_packs",
 ]
 
@@ -122,7 +124,8 @@ class Pack:
     invariants: dict[str, Invariant] = field(default_factory=dict)
     #: For a policy pack: its missing-fact names, in order, each with the phrase features use.
     missing_facts: dict[str, str] = field(default_factory=dict)
-    #: For a contract pack: the policy pack its requests start from.
+    #: For a contract pack: the one policy pack its requests start from (None: every policy
+    #: pack's, see :func:`request_packs`). In a running scenario: the pack its requests are from.
     requests_from: str | None = None
     #: The pack comes from a root added with ``--packs``, not from the kit's own: it is data
     #: only, and its folder is never imported from.
@@ -162,6 +165,9 @@ class Fixture:
     describes: str
     path: Path
     case: dict[str, Any]
+    #: The facts its ``describes`` phrase asserts (case paths, or ``age`` for the member's age
+    #: group), which no later step of a scenario may change (``conformance lint`` checks).
+    states: tuple[str, ...] = ()
 
     def fresh_case(self) -> dict[str, Any]:
         return copy.deepcopy(self.case)
@@ -643,16 +649,58 @@ def check_pack_ids(wanted: set[str]) -> None:
         raise KitError(f"--pack: unknown pack {', '.join(unknown)}; known: {', '.join(known)}")
 
 
+def request_packs(pack: Pack, packs: Iterable[Pack]) -> list[str]:
+    """The policy packs whose fixtures a pack's scenarios start from.
+
+    A policy pack's are its own. A contract pack's are the one its ``requests_from`` names, or
+    else every policy pack: its scenarios run once with the requests of each, so every engine is
+    held to the contract on the packs it implements.
+    """
+    if pack.kind == "policy":
+        return [pack.id]
+    if pack.requests_from is not None:
+        return [pack.requests_from]
+    return [p.id for p in packs if p.kind == "policy"]
+
+
+def checked_requests(
+    packs: list[Pack], declared: list[dict[str, str]] | None, wanted: set[str]
+) -> dict[str, list[str]]:
+    """For each pack, the policy packs whose requests its scenarios run with in this run.
+
+    A policy pack runs with its own requests when ``--pack`` (``wanted``, empty for every pack)
+    names it and the engine declares its policy at the pack's version; an engine that declares
+    no policies is taken to implement every pack. A contract pack runs with the requests of each
+    policy it starts from that the engine implements, and that ``--pack`` names (naming the
+    contract pack itself takes them all). An empty list: the pack is not checked.
+    """
+    implemented = {
+        pack.id
+        for pack in packs
+        if pack.kind == "policy"
+        and (
+            declared is None
+            or any(p["id"] == pack.id and p["version"] == pack.version for p in declared)
+        )
+    }
+    runs: dict[str, list[str]] = {}
+    for pack in packs:
+        sources = [s for s in request_packs(pack, packs) if s in implemented]
+        if wanted and pack.id not in wanted:
+            sources = [s for s in sources if s in wanted] if pack.kind != "policy" else []
+        runs[pack.id] = sources
+    return runs
+
+
 def unchecked_packs(
     packs: list[Pack], declared: list[dict[str, str]] | None, wanted: set[str]
 ) -> dict[str, str]:
     """The packs a run leaves unchecked, each with why, given what the engine declares.
 
-    A policy pack is checked when ``--pack`` (``wanted``, empty for every pack) names it and the
-    engine declares its policy at the pack's version; an engine that declares no policies is
-    taken to implement every pack. A contract pack is checked with the policy its requests
-    come from.
+    Which requests each pack runs with is :func:`checked_requests`; a pack that runs with none
+    is not checked.
     """
+    runs = checked_requests(packs, declared, wanted)
     why: dict[str, str] = {}
     for pack in packs:
         if pack.kind != "policy":
@@ -670,14 +718,20 @@ def unchecked_packs(
                 f"the pack encodes version {pack.version}"
             )
     for pack in packs:
-        if pack.kind == "policy":
+        if pack.kind == "policy" or runs[pack.id]:
             continue
-        source = pack.policy_of_requests
-        if wanted and pack.id not in wanted and source not in wanted:
+        sources = request_packs(pack, packs)
+        if wanted and pack.id not in wanted and not set(sources) & wanted:
             why[pack.id] = "left out by --pack"
-        elif source in why:
-            why[pack.id] = f"its requests are {source}'s, which is not checked"
+        elif len(sources) == 1:
+            why[pack.id] = f"its requests are {sources[0]}'s, which is not checked"
+        else:
+            why[pack.id] = "its requests are those of policy packs none of which is checked"
     return why
+
+
+_FIXTURE_KEYS = {"describes", "case", "states"}
+_STATED = re.compile(r"age|[a-z_]+(\.[a-z0-9_]+)*")
 
 
 def _fixture_files(root: Path) -> Iterator[Path]:
@@ -700,12 +754,21 @@ def _read_fixtures(root: Path, pack_id: str) -> tuple[dict[str, Fixture], tuple[
         if problem:
             problems.append(problem)
             continue
-        if not isinstance(data, dict) or set(data) != {"describes", "case"}:
-            problems.append(Problem(path, "expected exactly two keys: describes and case"))
+        if not isinstance(data, dict) or not {"describes", "case"} <= set(data) <= _FIXTURE_KEYS:
+            problems.append(
+                Problem(path, "expected the keys describes and case, and optionally states")
+            )
             continue
-        describes, case = data["describes"], data["case"]
+        describes, case, states = data["describes"], data["case"], data.get("states", [])
         if not isinstance(describes, str) or not describes.strip():
             problems.append(Problem(path, "describes must be a non-empty phrase"))
+            continue
+        if not isinstance(states, list) or not all(
+            isinstance(s, str) and _STATED.fullmatch(s) for s in states
+        ):
+            problems.append(
+                Problem(path, "states must be a list of case paths (clinical.lineage) or age")
+            )
             continue
         if isinstance(case, dict) and case.get("policy_id") != pack_id:
             problems.append(Problem(path, f"case policy_id must be the pack's id, {pack_id}"))
@@ -729,7 +792,7 @@ def _read_fixtures(root: Path, pack_id: str) -> tuple[dict[str, Fixture], tuple[
                 Problem(path, f"describes {describes!r}, as {display(fixtures[key].path)} does")
             )
             continue
-        fixtures[key] = Fixture(path.stem, describes, path, case)
+        fixtures[key] = Fixture(path.stem, describes, path, case, tuple(states))
     return fixtures, tuple(problems)
 
 

@@ -3,8 +3,9 @@
 A pack is data the harness finds by convention (see :mod:`policy_conformance.packs`), so a new
 pack is files, never code in the harness: a catalogue with one clause a policy section and a
 records clause, a facts schema, a feature a section with scenarios of both polarities, a fixture,
-and a reference engine skeleton. The result lints clean and fails honestly: the skeleton rejects
-every case until it is written, so no engine is found conformant to a policy nobody encoded yet.
+the four requests the contract's scenarios start from, and a reference engine skeleton. The
+result lints clean and fails honestly: the skeleton rejects every case until it is written, so
+no engine is found conformant to a policy nobody encoded yet.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ def new_pack(pack_id: str, root: Path, title: str, sections: list[str]) -> list[
         folders[0] / "clauses.yaml": _catalogue(pack_id, title, sections, clauses, records),
         folders[0] / "facts.schema.json": _facts(pack_id, title),
         folders[1] / "example-request.yaml": _fixture(pack_id),
+        **{
+            folders[1] / f"contract-{name}.yaml": _fixture(pack_id, describes, f"contract-{name}")
+            for name, describes in _CONTRACT_REQUESTS.items()
+        },
         folders[2] / "__init__.py": _reference(pack_id, title),
     }
     for number, (section, clause) in enumerate(zip(sections, clauses, strict=True), 1):
@@ -129,13 +134,25 @@ def _facts(pack_id: str, title: str) -> str:
     return json.dumps(schema, indent=2) + "\n"
 
 
-def _fixture(pack_id: str) -> str:
+#: The requests the contract pack's scenarios start from in every policy pack (its features say
+#: "a request for a case the policy covers" and so on), by file name.
+_CONTRACT_REQUESTS = {
+    "covered": "a case the policy covers",
+    "pended": "a case the policy pends for more information",
+    "not-covered": "a case the policy does not cover",
+    "outside": "a case outside the policy",
+}
+
+
+def _fixture(
+    pack_id: str, describes: str = "an example request", case_id: str = "example-request"
+) -> str:
     return "\n".join(
         [
             "# A typical request under the policy: replace with real codes and facts.",
-            "describes: an example request",
+            f"describes: {describes}",
             "case:",
-            "  case_id: example-request",
+            f"  case_id: {case_id}",
             f"  policy_id: {pack_id}",
             '  date_of_service: "2024-06-03"',
             "  member:",

@@ -27,14 +27,21 @@ from policy_conformance.adapters import (
 from .baseline import Baseline, load_baseline, stale_entries
 from .boundary import CheckedEngine
 from .carried import header_lines
-from .collection import pack_of, select, template_of
+from .collection import pack_of, requests_pack_of, select, template_of
 from .cucumber import rewrite_cucumber
 from .engine import engine_header, open_engine, resolve_adapter
 from .errors import KitError
 from .junit import check_parallel, junit_properties, output_paths, rewrite_junit
 from .outcomes import identify, is_engine_fault, kind, plain_failure, scenario_result
 from .outputs import check_outputs
-from .packs import Pack, check_clause_ids, check_pack_ids, load_packs, unchecked_packs
+from .packs import (
+    Pack,
+    check_clause_ids,
+    check_pack_ids,
+    checked_requests,
+    load_packs,
+    unchecked_packs,
+)
 from .provenance import provenance_lines
 from .reporting import ReportFiles, print_clause_table, settle_baseline
 from .results import (
@@ -106,10 +113,10 @@ class EngineSession:
         try:
             check_clause_ids(clauses)
             check_pack_ids(wanted)
-            left_out = set(unchecked_packs(load_packs(), None, wanted))
+            runs = checked_requests(load_packs(), None, wanted)
         except KitError as exc:
             self._stop(str(exc), EXIT_USAGE)
-        keep, drop = select(items, clauses, names, left_out)
+        keep, drop = select(items, clauses, names, runs)
         if drop:
             config.hook.pytest_deselected(items=drop)
             items[:] = keep
@@ -168,7 +175,8 @@ class EngineSession:
         declared = self.results.engine.get("policies")
         wanted = set(self._option("pack") or ())
         self.results.not_checked = unchecked_packs(self.packs, declared, wanted)
-        if all(p.id in self.results.not_checked for p in self.packs if p.kind == "policy"):
+        runs = checked_requests(self.packs, declared, wanted)
+        if not any(runs.values()):
             self._stop(
                 "the engine implements none of the packs to check: "
                 + "; ".join(f"{k}: {v}" for k, v in self.results.not_checked.items()),
@@ -178,7 +186,7 @@ class EngineSession:
             item
             for item in session.items
             if (template := template_of(item)) is not None
-            and pack_of(template) in self.results.not_checked
+            and requests_pack_of(item, template) not in runs.get(pack_of(template), ())
         ]
         if not drop:
             return

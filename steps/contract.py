@@ -11,7 +11,7 @@ from pytest_bdd import given, parsers, then, when
 from policy_conformance import contract
 from policy_conformance.boundary import CheckedEngine, Reply
 from policy_conformance.errors import KitError
-from policy_conformance.packs import Pack, clause_index, load_packs
+from policy_conformance.packs import Pack, clause_index, load_packs, pack_named
 
 from .decisions import again, check_repeatable, decide_all, expect, fail, send_all, sent
 
@@ -119,9 +119,11 @@ def _(decision: Decision, request: pytest.FixtureRequest) -> None:
         fail(request, "contract violations", [], [str(p) for p in problems], decision)
 
 
-@then(parsers.parse("the decision names policy {policy_id}, version {version}"))
-def _(decision: Decision, policy_id: str, version: str, request: pytest.FixtureRequest) -> None:
-    expected = {"id": policy_id, "version": version}
+@then("the decision names the request's policy and the version the pack encodes")
+def _(decision: Decision, case: Case, request: pytest.FixtureRequest) -> None:
+    # The request's policy is a fact of its fixture; the version is the one its pack encodes.
+    policy = pack_named(case["policy_id"])
+    expected = {"id": policy.id, "version": policy.version}
     expect(request, "policy", expected, "decision", decision)
 
 

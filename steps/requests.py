@@ -9,6 +9,7 @@ These are the phrases every policy shares: the envelope of a request and the sha
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -16,9 +17,9 @@ import pytest
 from pytest_bdd import given, parsers
 
 from policy_conformance.bdd_private import template_of
-from policy_conformance.collection import pack_of
+from policy_conformance.collection import REQUESTS_PACK, pack_of
 from policy_conformance.errors import KitError
-from policy_conformance.packs import Pack, fixture_for, pack_named
+from policy_conformance.packs import Pack, fixture_for, load_packs, pack_named, request_packs
 
 from .language import COMPENDIA, LINEAGES, SIGNS, STATUSES, phrase_list, term
 
@@ -40,13 +41,44 @@ def _evidence(case: Case) -> dict[str, Any]:
 # -- the request -----------------------------------------------------------------------------
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run each scenario of a contract pack once with the requests of every policy pack it
+    starts from, so that no engine is held to the contract on another policy's cases only."""
+    if REQUESTS_PACK not in metafunc.fixturenames:
+        return
+    template = template_of(metafunc.definition)
+    if template is None:
+        return
+    pack = pack_named(pack_of(template))
+    if pack.kind == "policy":
+        return
+    sources = request_packs(pack, load_packs())
+    metafunc.parametrize(REQUESTS_PACK, sources, ids=sources)
+
+
 @pytest.fixture
-def pack(request: pytest.FixtureRequest) -> Pack:
-    """The pack of the scenario being run: its fixtures and its words for missing facts."""
+def requests_pack(request: pytest.FixtureRequest) -> str:
+    """The policy pack the scenario's requests come from: its own pack, unless parametrised."""
     template = template_of(request.node)
     if template is None:
         raise KitError(f"{request.node.nodeid} is no scenario of a pack")
-    return pack_named(pack_of(template))
+    return pack_of(template)
+
+
+@pytest.fixture
+def pack(request: pytest.FixtureRequest, requests_pack: str) -> Pack:
+    """The pack of the scenario being run: its fixtures and its words for missing facts.
+
+    A contract scenario's pack is the contract pack with the requests of the policy pack it
+    runs with, so its fixtures, missing facts and policy are that pack's.
+    """
+    template = template_of(request.node)
+    if template is None:
+        raise KitError(f"{request.node.nodeid} is no scenario of a pack")
+    pack = pack_named(pack_of(template))
+    if pack.kind == "policy":
+        return pack
+    return dataclasses.replace(pack, requests_from=requests_pack)
 
 
 @given(parsers.parse("a request for {describes}"), target_fixture="case")

@@ -142,7 +142,7 @@ def test_co_reaches_pytest_and_opens_no_engine() -> None:
     )
     assert run.code == 0, run.err
     assert re.fullmatch(
-        r"no verdict: 10 of \d+ scenarios listed, no engine run", run.out.splitlines()[-1]
+        r"no verdict: 12 of \d+ scenarios listed, no engine run", run.out.splitlines()[-1]
     )
 
 
@@ -208,7 +208,7 @@ def test_the_run_waits_for_an_engine_that_starts_late() -> None:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=10)
     assert run.returncode == 0, out[-2000:] + err
-    assert "10 passed" in out
+    assert "12 passed" in out
 
 
 @pytest.mark.slow

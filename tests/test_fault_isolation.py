@@ -32,9 +32,9 @@ from tests.kit import Run, conformance
 pytestmark = pytest.mark.slow
 
 FAKE = Path(__file__).resolve().parent / "fakes" / "faulty_reference.py"
-LYMPHOMA_SCENARIOS = 36
+LYMPHOMA_SCENARIOS = 38
 #: The scenarios of the Inotuzumab and contract packs, all that `--pack inotuzumab_besponsa` runs.
-INOTUZUMAB_SCENARIOS = 144
+INOTUZUMAB_SCENARIOS = 161
 PACK = ("--pack", "inotuzumab_besponsa")
 
 

@@ -81,6 +81,50 @@ def test_the_kit_is_clean() -> None:
             "clauses.yaml: reading cd22-expression is confirmed by no scenario",
         ),
         (
+            CATALOGUE,
+            "  - id: cd22-status\n    clauses: [INO-RR-BALL]\n",
+            "  - id: cd22-status\n    clauses: [INO-FDA-LABEL]\n",
+            "covered.feature:51: scenario 'Relapsed B-cell precursor ALL with CD22-negative "
+            "blasts is covered' confirms reading cd22-status under clause INO-RR-BALL, which the "
+            "reading's clauses in clauses.yaml do not list (INO-FDA-LABEL)",
+        ),
+        (
+            COVERED,
+            "      Given a request for an adult with refractory B-cell precursor ALL\n",
+            "      Given a request for an adult with refractory B-cell precursor ALL\n"
+            "      And the member is 9 years old on the date of service\n",
+            "covered.feature:23: scenario 'An adult with refractory B-cell precursor ALL is "
+            "covered': step 'the member is 9 years old on the date of service' overrides the "
+            "member's age group, which 'Given a request for an adult with refractory B-cell "
+            "precursor ALL' states",
+        ),
+        (
+            COVERED,
+            "      Given a request for an adult with relapsed B-cell precursor ALL\n",
+            "      Given a request for an adult with relapsed B-cell precursor ALL\n"
+            "      And the disease status is not stated\n",
+            "covered.feature:15: scenario 'An adult with relapsed B-cell precursor ALL is "
+            "covered': step 'the disease status is not stated' overrides disease status",
+        ),
+        (
+            COVERED,
+            "      Given a request for an adult with relapsed B-cell precursor ALL\n",
+            "      Given a request for an adult with relapsed B-cell precursor ALL\n"
+            "      And the leukemia is Philadelphia chromosome-positive\n"
+            "      And the leukemia is Philadelphia chromosome-negative\n",
+            "covered.feature:16: scenario 'An adult with relapsed B-cell precursor ALL is "
+            "covered': step 'the leukemia is Philadelphia chromosome-negative' overrides "
+            "philadelphia chromosome, which the step at line 15 ('the leukemia is Philadelphia "
+            "chromosome-positive') states",
+        ),
+        (
+            "fixtures/blincyto_qualchoice_bi477/contract-pended.yaml",
+            "describes: a case the policy pends for more information",
+            "describes: a case the policy pends",
+            "contract.feature:114: no fixture of pack blincyto_qualchoice_bi477 describes "
+            "'a case the policy pends for more information'",
+        ),
+        (
             "fixtures/inotuzumab_besponsa/adult-relapsed-dlbcl.yaml",
             "units: 12",
             "units: twelve",

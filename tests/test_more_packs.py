@@ -150,8 +150,8 @@ def written_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     facts["$defs"]["missing_fact"]["oneOf"][0]["title"] = "the state of the disease"
     (features / "facts.schema.json").write_text(json.dumps(facts))
     fixtures = root / "fixtures" / PACK
-    for old in fixtures.glob("*.yaml"):
-        old.unlink()
+    # The scaffold's requests for the contract's scenarios stay: the demo engine decides them.
+    (fixtures / "example-request.yaml").unlink()
     (fixtures / "relapsed.yaml").write_text(textwrap.dedent(_FIXTURE))
     (root / "demo_engine.py").write_text(_ENGINE)
     return root
@@ -178,7 +178,10 @@ def test_a_new_pack_lints_clean_and_fails_until_written(tmp_path: Path) -> None:
     packs = {p["id"]: p for p in run.report["packs"]}
     assert packs["fresh_policy"]["verdict"] == "nonconformant"
     assert packs["inotuzumab_besponsa"]["checked"] is False
-    assert run.report["totals"]["passed"] == 0
+    # Rejecting every case passes only the contract's malformed-case scenarios, on its requests.
+    passed = [s for s in run.report["scenarios"] if s["outcome"] == "passed"]
+    assert passed and {s["clause"] for s in passed} == {"CON-REJECT-MALFORMED"}
+    assert {s["case"]["policy_id"] for s in passed} == {"fresh_policy"}
 
 
 def test_a_fourth_pack_from_a_folder_is_checked_alone(written_pack: Path, tmp_path: Path) -> None:
@@ -203,9 +206,12 @@ def test_a_fourth_pack_from_a_folder_is_checked_alone(written_pack: Path, tmp_pa
     assert packs["inotuzumab_besponsa"]["why_not_checked"] == (
         "the engine does not declare this policy"
     )
-    assert packs["contract"]["checked"] is False
-    assert {s["pack"] for s in run.report["scenarios"]} == {PACK}
-    assert run.report["totals"]["passed"] == 4
+    # The contract is held on the added pack's own requests, and on no other pack's.
+    assert packs["contract"]["checked"] is True
+    assert {s["pack"] for s in run.report["scenarios"]} == {PACK, "contract"}
+    contract_cases = [s["case"] for s in run.report["scenarios"] if s["pack"] == "contract"]
+    assert {c["policy_id"] for c in contract_cases} == {PACK}
+    assert sum(s["pack"] == PACK for s in run.report["scenarios"]) == 4
 
 
 def test_a_wrong_engine_for_the_fourth_pack_fails_it(written_pack: Path) -> None:
@@ -275,10 +281,11 @@ def test_an_engine_of_one_policy_is_checked_on_that_pack_alone(
     packs = {p["id"]: p for p in run.report["packs"]}
     assert packs["blincyto_bcbsnd"]["verdict"] == "conformant"
     assert packs["inotuzumab_besponsa"]["checked"] is False
-    assert packs["contract"]["why_not_checked"] == (
-        "its requests are inotuzumab_besponsa's, which is not checked"
-    )
-    assert {s["pack"] for s in run.report["scenarios"]} == {"blincyto_bcbsnd"}
+    # The contract is checked on the engine's own pack: its scenarios run with that pack's requests.
+    assert packs["contract"]["verdict"] == "conformant"
+    contract_cases = [s["case"] for s in run.report["scenarios"] if s["pack"] == "contract"]
+    assert contract_cases and {c["policy_id"] for c in contract_cases} == {"blincyto_bcbsnd"}
+    assert {s["pack"] for s in run.report["scenarios"]} == {"blincyto_bcbsnd", "contract"}
     assert "not checked: inotuzumab_besponsa: the engine does not declare this policy" in run.out
 
 

@@ -243,19 +243,12 @@ def test_docs_render_a_pack_the_kit_has_never_seen(tmp_path: Path) -> None:
     for feature in (root / "features" / "another_policy").glob("*.feature"):
         text = feature.read_text().replace("@pack:inotuzumab_besponsa", "@pack:another_policy")
         feature.write_text(text)
-    # Contract 3.0: a pack's facts schema is named by its pack, and the contract pack's requests
-    # come from the renamed pack.
+    # Contract 3.0: a pack's facts schema is named by its pack.
     edit(
         root,
         "features/another_policy/facts.schema.json",
         "/packs/inotuzumab_besponsa/",
         "/packs/another_policy/",
-    )
-    edit(
-        root,
-        "features/contract/clauses.yaml",
-        "requests_from: inotuzumab_besponsa",
-        "requests_from: another_policy",
     )
     done = conformance("docs", "--out", str(tmp_path / "docs"), kit_root=root)
     assert done.code == 0, done.err
@@ -345,3 +338,19 @@ def test_the_verdicts_come_first_and_failures_are_grouped_by_clause_and_folded()
     # The engine's policies read as words, never as a Python repr.
     assert "inotuzumab_besponsa 2020-11" in source
     assert "{&#x27;id&#x27;" not in source and "[{" not in source
+
+
+def test_the_living_docs_count_scenarios_as_a_run_does(tmp_path: Path) -> None:
+    import re
+    from collections import Counter
+
+    from policy_conformance.docs_pages import write_docs
+
+    run = conformance("run", report=tmp_path / "report.json")
+    assert run.code == 0 and run.report is not None, run.out[-2000:] + run.err
+    ran = Counter(s["pack"] for s in run.report["scenarios"])
+    write_docs(tmp_path / "docs")
+    index = (tmp_path / "docs" / "index.html").read_text(encoding="utf-8")
+    shown = dict(re.findall(r'href="([a-z0-9_]+)\.html".*?<td class="n">(\d+)</td></tr>', index))
+    # Outline rows count one each, and a contract scenario once for each pack's requests.
+    assert {pack: int(n) for pack, n in shown.items()} == dict(ran)

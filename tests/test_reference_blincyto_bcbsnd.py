@@ -74,6 +74,36 @@ EXPECTED = {
     ),
     "adult-relapsed-other-lymphoid-leukemia": ("pended", None, ["BND-RECORDS"], ["compendia"]),
     "adult-all-without-details": ("pended", None, ["BND-RECORDS"], list(MISSING_FACT_ORDER)),
+    # The same cases under phrases that state less, so that scenarios changing a fact read true.
+    "adult-relapsed-all": ("covered", MN, ["BND-RR-BALL"], None),
+    "adult-relapsed-bcp-all": ("covered", MN, ["BND-RR-BALL"], None),
+    "adult-relapsed-cd19-all": ("covered", MN, ["BND-RR-BALL"], None),
+    "adult-cd19-bcp-all": ("covered", MN, ["BND-RR-BALL"], None),
+    "adult-cd19-bcp-all-coded-in-relapse": ("covered", MN, ["BND-RR-BALL"], None),
+    "adult-mrd-positive-complete-remission": ("covered", MN, ["BND-MRD"], None),
+    "adult-mrd-positive-first-remission-bcp-all": ("covered", MN, ["BND-MRD"], None),
+    "adult-mrd-positive-first-remission-cd19-all": ("covered", MN, ["BND-MRD"], None),
+    "adult-mrd-positive-first-remission-bcp-leukemia": ("covered", MN, ["BND-MRD"], None),
+    "adult-newly-diagnosed-cd19-bcp-all": ("not-covered", INV, ["BND-INVESTIGATIONAL"], None),
+    "adult-consolidation-cd19-bcp-all": ("covered", MN, ["BND-CONSOLIDATION"], None),
+    "adult-consolidation-ph-negative-all": ("covered", MN, ["BND-CONSOLIDATION"], None),
+    "adult-first-remission-ph-negative-bcp-all": ("covered", MN, ["BND-CONSOLIDATION"], None),
+    # An infant of some months: one month or older, so only the disease decides.
+    "infant-mrd-positive-first-remission": ("covered", MN, ["BND-MRD"], None),
+    "infant-relapsed-lymphoblastic-lymphoma": (
+        "not-covered",
+        INV,
+        ["BND-DX-CODES", "BND-INVESTIGATIONAL"],
+        None,
+    ),
+    "infant-relapsed-t-cell-all": ("not-covered", INV, ["BND-INVESTIGATIONAL"], None),
+    # Reading born-after-service: below the age floor; the compendia, unstated, could still cover.
+    "unborn-relapsed-cd19-bcp-all": ("pended", None, ["BND-RECORDS"], ["compendia"]),
+    # The requests the contract's scenarios start from.
+    "contract-covered": ("covered", MN, ["BND-RR-BALL"], None),
+    "contract-not-covered": ("not-covered", INV, ["BND-DX-CODES", "BND-INVESTIGATIONAL"], None),
+    "contract-outside": ("not-applicable", None, ["BND-CODES"], None),
+    "contract-pended": ("pended", None, ["BND-RECORDS"], list(MISSING_FACT_ORDER)),
 }
 
 

@@ -29,7 +29,8 @@ def test_wrong_engine_exits_1_with_expected_and_actual(tmp_path: Path) -> None:
     assert run.verdict("INO-RR-BALL") == "conformant"
     assert "outcome: expected 'not-covered', engine answered 'covered'" in run.out
     failed = [s for s in run.report["scenarios"] if s["outcome"] == "failed"]  # type: ignore[index]
-    assert failed and all("INO-COMPENDIA" in s["clauses"] for s in failed)
+    # A weak listing taken as strong covers, or is pended for labeling it does not need.
+    assert failed and all({"INO-COMPENDIA", "INO-RECORDS"} & set(s["clauses"]) for s in failed)
     assert all(s["message"].startswith("wrong decision: outcome") for s in failed)
 
 
@@ -60,7 +61,7 @@ def test_an_engine_that_breaks_on_some_cases_errors_them_and_keeps_the_rest(tmp_
     assert run.code == 4, run.out[-2000:]
     assert run.report is not None
     totals = run.report["totals"]
-    assert totals["failed"] == 0 and totals["errored"] == 36 and totals["passed"] == 108
+    assert totals["failed"] == 0 and totals["errored"] == 38 and totals["passed"] == 123
     assert run.verdict("INO-COMPENDIA") == "errored"
     assert run.verdict("INO-CODES") == "conformant"
     errored = [s for s in run.report["scenarios"] if s["outcome"] == "errored"]
@@ -69,9 +70,9 @@ def test_an_engine_that_breaks_on_some_cases_errors_them_and_keeps_the_rest(tmp_
     headers = re.findall(
         r"^ERRORED (?:inotuzumab_besponsa|contract) \S+: .+ \(\S+/[0-9a-f]{16}\)$", run.out, re.M
     )
-    assert len(headers) == 36, run.out[-2000:]
+    assert len(headers) == 38, run.out[-2000:]
     assert run.out.splitlines()[-1].startswith("verdict: errored: ")
-    assert "(108 passed, 36 errored)" in run.out.splitlines()[-1]
+    assert "(123 passed, 38 errored)" in run.out.splitlines()[-1]
 
 
 def test_clause_filter_runs_only_that_clause(tmp_path: Path) -> None:

@@ -102,7 +102,7 @@ Feature: Procedure Code
 
     @applies @reading:covered-diagnosis-codes
     Scenario: An infant under one month with lymphoblastic lymphoma is not covered on both limits
-      Given a request for an adult with relapsed B-cell lymphoblastic lymphoma
+      Given a request for an infant with relapsed B-cell lymphoblastic lymphoma
       And the member was born on 2025-07-20
       And the date of service is 2025-08-04
       When the engine decides the request
@@ -128,6 +128,22 @@ Feature: Procedure Code
       Then the request is covered
       And the determination is medically necessary
       And the decision rests on clause BND-COMPENDIA
+
+      Examples:
+        | code   |
+        | C91.Z0 |
+        | C91.Z1 |
+        | C91.Z2 |
+
+    @near-miss @reading:other-lymphoid-leukemia
+    Scenario Outline: Another lymphoid leukemia code without compendium support is investigational, not outside the codes
+      Given a request for an adult with relapsed other lymphoid leukemia
+      And the diagnosis is coded <code>
+      And no compendium lists the use
+      When the engine decides the request
+      Then the request is not covered
+      And the determination is investigational
+      And the decision rests on clause BND-INVESTIGATIONAL
 
       Examples:
         | code   |

@@ -34,7 +34,7 @@ Feature: Compendia Sources
 
     @applies @reading:cd19-required
     Scenario: NCCN support covers relapsed disease whose blasts do not express CD19
-      Given a request for an adult with relapsed CD19-positive B-cell precursor ALL
+      Given a request for an adult with relapsed B-cell precursor ALL
       And the leukemic blasts do not express CD19
       And NCCN rates the use category 2A
       When the engine decides the request
@@ -53,7 +53,7 @@ Feature: Compendia Sources
 
     @applies @reading:which-remissions
     Scenario: NCCN category 2B covers a third complete remission with minimal residual disease
-      Given a request for an adult in first complete remission with MRD-positive CD19-positive B-cell precursor ALL
+      Given a request for an adult in complete remission with MRD-positive CD19-positive B-cell precursor ALL
       And the leukemia is in its third complete remission
       And NCCN rates the use category 2B
       When the engine decides the request

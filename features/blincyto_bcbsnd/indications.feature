@@ -27,7 +27,7 @@ Feature: Criteria
 
     @applies
     Scenario: Refractory disease in an adult is covered whatever the Philadelphia chromosome
-      Given a request for an adult with relapsed CD19-positive B-cell precursor ALL
+      Given a request for an adult with CD19-positive B-cell precursor ALL
       And the disease status is refractory
       And the diagnosis is coded C91.00
       And the leukemia is Philadelphia chromosome-positive
@@ -39,7 +39,7 @@ Feature: Criteria
 
     @near-miss @reading:cd19-required
     Scenario: Relapsed B-cell precursor ALL whose blasts do not express CD19 is not covered
-      Given a request for an adult with relapsed CD19-positive B-cell precursor ALL
+      Given a request for an adult with relapsed B-cell precursor ALL
       And the leukemic blasts do not express CD19
       And no compendium lists the use
       When the engine decides the request
@@ -86,7 +86,7 @@ Feature: Criteria
 
     @applies @reading:mrd-threshold @reading:which-remissions
     Scenario: Minimal residual disease of exactly 0.1% in second remission is covered
-      Given a request for an adult in first complete remission with MRD-positive CD19-positive B-cell precursor ALL
+      Given a request for an adult in complete remission with MRD-positive CD19-positive B-cell precursor ALL
       And the leukemia is in its second complete remission
       And minimal residual disease measures 0.1%
       When the engine decides the request
@@ -96,7 +96,7 @@ Feature: Criteria
 
     @applies @reading:which-remissions
     Scenario: A second complete remission with minimal residual disease of 2% is covered
-      Given a request for an adult in first complete remission with MRD-positive CD19-positive B-cell precursor ALL
+      Given a request for an adult in complete remission with MRD-positive CD19-positive B-cell precursor ALL
       And the leukemia is in its second complete remission
       And minimal residual disease measures 2%
       When the engine decides the request
@@ -115,7 +115,7 @@ Feature: Criteria
 
     @near-miss @reading:mrd-threshold
     Scenario: Minimal residual disease of 0.09% in second remission is not covered
-      Given a request for an adult in first complete remission with MRD-positive CD19-positive B-cell precursor ALL
+      Given a request for an adult in complete remission with MRD-positive CD19-positive B-cell precursor ALL
       And the leukemia is in its second complete remission
       And minimal residual disease measures 0.09%
       When the engine decides the request
@@ -125,7 +125,7 @@ Feature: Criteria
 
     @near-miss @reading:which-remissions
     Scenario: A third complete remission with minimal residual disease is not covered
-      Given a request for an adult in first complete remission with MRD-positive CD19-positive B-cell precursor ALL
+      Given a request for an adult in complete remission with MRD-positive CD19-positive B-cell precursor ALL
       And the leukemia is in its third complete remission
       When the engine decides the request
       Then the request is not covered
@@ -134,7 +134,7 @@ Feature: Criteria
 
     @near-miss @reading:which-remissions
     Scenario: A fourth complete remission with minimal residual disease of 1% is not covered
-      Given a request for an adult in first complete remission with MRD-positive CD19-positive B-cell precursor ALL
+      Given a request for an adult in complete remission with MRD-positive CD19-positive B-cell precursor ALL
       And the leukemia is in its fourth complete remission
       And minimal residual disease measures 1%
       When the engine decides the request
@@ -144,7 +144,7 @@ Feature: Criteria
 
     @near-miss @reading:cd19-required
     Scenario: Minimal residual disease in remission without CD19 expression is not covered
-      Given a request for an adult in first complete remission with MRD-positive CD19-positive B-cell precursor ALL
+      Given a request for an adult in first complete remission with MRD-positive B-cell precursor ALL
       And the leukemic blasts do not express CD19
       When the engine decides the request
       Then the request is not covered
@@ -164,7 +164,7 @@ Feature: Criteria
 
     @applies @reading:consolidation-phase
     Scenario: Consolidation of newly diagnosed disease is covered whatever the disease status
-      Given a request for an adult in induction for newly diagnosed CD19-positive B-cell precursor ALL
+      Given a request for an adult with newly diagnosed CD19-positive B-cell precursor ALL
       And blinatumomab is given in the consolidation phase of multiphase chemotherapy
       When the engine decides the request
       Then the request is covered
@@ -182,7 +182,7 @@ Feature: Criteria
 
     @near-miss
     Scenario: Consolidation of Philadelphia chromosome-positive disease is not covered
-      Given a request for an adult in consolidation for Philadelphia chromosome-negative CD19-positive B-cell precursor ALL
+      Given a request for an adult in consolidation for CD19-positive B-cell precursor ALL
       And the leukemia is Philadelphia chromosome-positive
       When the engine decides the request
       Then the request is not covered
@@ -191,7 +191,7 @@ Feature: Criteria
 
     @near-miss
     Scenario: Consolidation of newly diagnosed Philadelphia chromosome-positive disease is not covered
-      Given a request for an adult in induction for newly diagnosed CD19-positive B-cell precursor ALL
+      Given a request for an adult with newly diagnosed CD19-positive B-cell precursor ALL
       And blinatumomab is given in the consolidation phase of multiphase chemotherapy
       And the leukemia is Philadelphia chromosome-positive
       When the engine decides the request
@@ -209,7 +209,7 @@ Feature: Criteria
 
     @near-miss @reading:consolidation-phase
     Scenario: Blinatumomab given in the maintenance phase is not covered
-      Given a request for an adult in consolidation for Philadelphia chromosome-negative CD19-positive B-cell precursor ALL
+      Given a request for an adult in first complete remission with Philadelphia chromosome-negative CD19-positive B-cell precursor ALL
       And blinatumomab is given in the maintenance phase of multiphase chemotherapy
       When the engine decides the request
       Then the request is not covered
@@ -218,7 +218,7 @@ Feature: Criteria
 
     @near-miss @reading:consolidation-phase
     Scenario: Blinatumomab given outside multiphase chemotherapy is not covered
-      Given a request for an adult in consolidation for Philadelphia chromosome-negative CD19-positive B-cell precursor ALL
+      Given a request for an adult in first complete remission with Philadelphia chromosome-negative CD19-positive B-cell precursor ALL
       And blinatumomab is given outside multiphase chemotherapy
       When the engine decides the request
       Then the request is not covered
@@ -227,7 +227,7 @@ Feature: Criteria
 
     @near-miss @reading:cd19-required
     Scenario: Consolidation of disease whose blasts do not express CD19 is not covered
-      Given a request for an adult in consolidation for Philadelphia chromosome-negative CD19-positive B-cell precursor ALL
+      Given a request for an adult in consolidation for Philadelphia chromosome-negative B-cell precursor ALL
       And the leukemic blasts do not express CD19
       When the engine decides the request
       Then the request is not covered
@@ -305,7 +305,7 @@ Feature: Criteria
 
     @applies
     Scenario: A two-week-old in first remission with minimal residual disease is not covered
-      Given a request for an adult in first complete remission with MRD-positive CD19-positive B-cell precursor ALL
+      Given a request for an infant in first complete remission with MRD-positive CD19-positive B-cell precursor ALL
       And the member was born on 2025-03-19
       And the date of service is 2025-04-02
       When the engine decides the request
@@ -356,3 +356,56 @@ Feature: Criteria
       Then the request is covered
       And the determination is medically necessary
       And the decision rests on clause BND-RR-BALL
+
+  @clause:BND-MRD
+  Rule: The minimal residual disease indication holds for B-cell precursor ALL only
+
+    @near-miss
+    Scenario Outline: Minimal residual disease in remission of another lineage is not covered
+      Given a request for an adult in first complete remission with MRD-positive CD19-positive ALL
+      And the leukemia is of <lineage> lineage
+      When the engine decides the request
+      Then the request is not covered
+      And the determination is investigational
+      And the decision rests on clause BND-INVESTIGATIONAL
+
+      Examples:
+        | lineage         |
+        | T-cell          |
+        | mixed phenotype |
+
+    @near-miss
+    Scenario Outline: Minimal residual disease in remission of another lymphoid leukemia is not covered
+      Given a request for an adult in first complete remission with MRD-positive CD19-positive B-cell precursor leukemia
+      And the condition treated is other lymphoid leukemia, coded C91.Z1
+      And minimal residual disease measures <percent>%
+      When the engine decides the request
+      Then the request is not covered
+      And the determination is investigational
+      And the decision rests on clause BND-INVESTIGATIONAL
+
+      Examples:
+        | percent |
+        | 0.5     |
+        | 2       |
+
+  @clause:BND-AGE
+  Rule: A birth date after the date of service is taken as stated
+
+    @applies @reading:born-after-service
+    Scenario: A member recorded as born after the date of service is not one month old for the listed uses
+      Given a request for a member born after the date of service, with relapsed CD19-positive B-cell precursor ALL
+      And no compendium lists the use
+      When the engine decides the request
+      Then the request is not covered
+      And the determination is investigational
+      And the decision rests on clauses BND-AGE and BND-INVESTIGATIONAL
+
+    @near-miss @reading:born-after-service
+    Scenario: A member recorded as born after the date of service is covered by NCCN support, which has no age floor
+      Given a request for a member born after the date of service, with relapsed CD19-positive B-cell precursor ALL
+      And NCCN rates the use category 2A
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+      And the decision rests on clause BND-COMPENDIA

@@ -28,7 +28,7 @@ Feature: Criteria: all other indications
 
     @applies @reading:all-other-investigational
     Scenario: Relapsed ALL of mixed phenotype lineage is investigational
-      Given a request for an adult with relapsed CD19-positive B-cell precursor ALL
+      Given a request for an adult with relapsed CD19-positive ALL
       And the leukemia is of mixed phenotype lineage
       And no compendium lists the use
       When the engine decides the request
@@ -38,7 +38,7 @@ Feature: Criteria: all other indications
 
     @applies @reading:all-other-investigational
     Scenario: Relapsed T-cell ALL in a two-week-old also rests on the age floor
-      Given a request for an adult with relapsed T-cell ALL
+      Given a request for an infant with relapsed T-cell ALL
       And the member was born on 2025-02-24
       And the date of service is 2025-03-10
       When the engine decides the request

@@ -11,7 +11,7 @@ Feature: Criteria: deciding on the facts a request states
 
     @applies @reading:cd19-required
     Scenario: Relapsed B-cell precursor ALL with unstated CD19 expression is pended for it
-      Given a request for an adult with relapsed CD19-positive B-cell precursor ALL
+      Given a request for an adult with relapsed B-cell precursor ALL
       And whether the leukemic blasts express CD19 is not stated
       And no compendium lists the use
       When the engine decides the request
@@ -22,7 +22,7 @@ Feature: Criteria: deciding on the facts a request states
 
     @applies
     Scenario: Relapsed ALL of unstated lineage is pended for the lineage
-      Given a request for an adult with relapsed CD19-positive B-cell precursor ALL
+      Given a request for an adult with relapsed CD19-positive ALL
       And the lineage is not stated
       And no compendium lists the use
       When the engine decides the request
@@ -43,7 +43,7 @@ Feature: Criteria: deciding on the facts a request states
 
     @applies @reading:mrd-threshold
     Scenario: Second remission with no minimal residual disease result is pended for it
-      Given a request for an adult in first complete remission with MRD-positive CD19-positive B-cell precursor ALL
+      Given a request for an adult in complete remission with MRD-positive CD19-positive B-cell precursor ALL
       And the leukemia is in its second complete remission
       And no minimal residual disease result is given
       When the engine decides the request
@@ -54,7 +54,7 @@ Feature: Criteria: deciding on the facts a request states
 
     @applies @reading:which-remissions
     Scenario: Remission with minimal residual disease, but not which remission, is pended for it
-      Given a request for an adult in first complete remission with MRD-positive CD19-positive B-cell precursor ALL
+      Given a request for an adult in complete remission with MRD-positive CD19-positive B-cell precursor ALL
       And which complete remission the leukemia is in is not stated
       When the engine decides the request
       Then the request is pended for more information
@@ -64,7 +64,7 @@ Feature: Criteria: deciding on the facts a request states
 
     @applies @reading:consolidation-phase
     Scenario: Philadelphia chromosome-negative ALL in remission without its phase of chemotherapy is pended for it
-      Given a request for an adult in consolidation for Philadelphia chromosome-negative CD19-positive B-cell precursor ALL
+      Given a request for an adult in first complete remission with Philadelphia chromosome-negative CD19-positive B-cell precursor ALL
       And the phase of chemotherapy is not stated
       When the engine decides the request
       Then the request is pended for more information
@@ -74,7 +74,7 @@ Feature: Criteria: deciding on the facts a request states
 
     @applies
     Scenario: Consolidation with unstated Philadelphia chromosome status is pended for it
-      Given a request for an adult in consolidation for Philadelphia chromosome-negative CD19-positive B-cell precursor ALL
+      Given a request for an adult in consolidation for CD19-positive B-cell precursor ALL
       And the Philadelphia chromosome status is not stated
       When the engine decides the request
       Then the request is pended for more information
@@ -84,7 +84,7 @@ Feature: Criteria: deciding on the facts a request states
 
     @applies
     Scenario: Consolidation of newly diagnosed disease with unstated Philadelphia chromosome status is pended for it
-      Given a request for an adult in induction for newly diagnosed CD19-positive B-cell precursor ALL
+      Given a request for an adult with newly diagnosed CD19-positive B-cell precursor ALL
       And blinatumomab is given in the consolidation phase of multiphase chemotherapy
       And the Philadelphia chromosome status is not stated
       When the engine decides the request
@@ -117,7 +117,7 @@ Feature: Criteria: deciding on the facts a request states
 
     @applies @reading:records-clause
     Scenario: Philadelphia chromosome-negative ALL of unstated status is pended for what each indication needs
-      Given a request for an adult with relapsed CD19-positive B-cell precursor ALL
+      Given a request for an adult with CD19-positive B-cell precursor ALL coded as in relapse
       And the disease status is not stated
       And no compendium lists the use
       When the engine decides the request
@@ -128,7 +128,7 @@ Feature: Criteria: deciding on the facts a request states
 
     @applies @reading:records-clause
     Scenario: A letter of support does not supply CD19 expression
-      Given a request for an adult with relapsed CD19-positive B-cell precursor ALL
+      Given a request for an adult with relapsed B-cell precursor ALL
       And whether the leukemic blasts express CD19 is not stated
       And no compendium lists the use
       And a letter of support is supplied
@@ -219,9 +219,70 @@ Feature: Criteria: deciding on the facts a request states
 
     @near-miss
     Scenario: NCCN support decides a request whose lineage and CD19 expression are not stated
-      Given a request for an adult with relapsed CD19-positive B-cell precursor ALL
+      Given a request for an adult with relapsed ALL
       And the lineage is not stated
       And whether the leukemic blasts express CD19 is not stated
+      And NCCN rates the use category 2A
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+      And the decision rests on clause BND-COMPENDIA
+
+  @clause:BND-RECORDS
+  Rule: An ALL code neither supplies a status nor outranks another ALL code
+
+    @applies
+    Scenario: Minimal residual disease in remission of unstated lineage is pended for the lineage
+      Given a request for an adult in first complete remission with MRD-positive CD19-positive ALL
+      And the lineage is not stated
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the decision rests on clause BND-RECORDS
+      And the missing facts are lineage
+
+    @applies @reading:icd-status-conflict
+    Scenario Outline: An ALL code does not supply the disease status the request leaves out
+      Given a request for an adult with CD19-positive B-cell precursor ALL
+      And the disease status is not stated
+      And the diagnosis is coded <code>
+      And no compendium lists the use
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the decision rests on clause BND-RECORDS
+      And the missing facts are disease status, which complete remission, minimal residual disease and phase of chemotherapy
+
+      Examples:
+        | code   |
+        | C91.01 |
+        | C91.02 |
+
+    @applies @reading:several-all-codes
+    Scenario: Relapsed ALL coded both in relapse and in remission is pended for the status
+      Given a request for an adult with relapsed CD19-positive B-cell precursor ALL
+      And the diagnosis is coded C91.02 and C91.01
+      And no compendium lists the use
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the decision rests on clause BND-RECORDS
+      And the missing facts are disease status, which complete remission, minimal residual disease and phase of chemotherapy
+
+    @applies @reading:several-all-codes
+    Scenario: Newly diagnosed ALL in induction coded both as not in remission and in relapse is pended for the status
+      Given a request for an adult in induction for newly diagnosed CD19-positive B-cell precursor ALL
+      And the diagnosis is coded C91.00 and C91.02
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the decision rests on clause BND-RECORDS
+      And the missing facts are disease status
+
+    @near-miss @reading:several-all-codes
+    Scenario: ALL codes that disagree do not pend a use that NCCN support covers anyway
+      Given a request for an adult with relapsed CD19-positive B-cell precursor ALL
+      And the diagnosis is coded C91.02 and C91.01
       And NCCN rates the use category 2A
       When the engine decides the request
       Then the request is covered

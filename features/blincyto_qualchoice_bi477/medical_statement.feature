@@ -34,7 +34,7 @@ Feature: Medical Statement
 
     @applies @reading:no-age-limit
     Scenario: A one-year-old with refractory Philadelphia chromosome-negative B-cell precursor ALL is covered
-      Given a request for an adult with refractory Philadelphia chromosome-negative B-cell precursor ALL
+      Given a request for a child with refractory Philadelphia chromosome-negative B-cell precursor ALL
       And the member was born on 2017-06-20
       When the engine decides the request
       Then the request is covered
@@ -51,7 +51,7 @@ Feature: Medical Statement
 
     @near-miss
     Scenario: Philadelphia chromosome-negative B-cell precursor ALL in remission is not covered
-      Given a request for an adult with newly diagnosed Philadelphia chromosome-negative B-cell precursor ALL
+      Given a request for an adult with Philadelphia chromosome-negative B-cell precursor ALL
       And the disease status is in remission
       And the diagnosis is coded C91.01
       When the engine decides the request
@@ -61,7 +61,7 @@ Feature: Medical Statement
 
     @near-miss
     Scenario Outline: Relapsed Philadelphia chromosome-negative ALL of another lineage is not covered
-      Given a request for an adult with relapsed Philadelphia chromosome-negative B-cell precursor ALL
+      Given a request for an adult with relapsed Philadelphia chromosome-negative ALL
       And the leukemia is of <lineage> lineage
       When the engine decides the request
       Then the request is not covered
@@ -89,6 +89,23 @@ Feature: Medical Statement
       Then the request is not covered
       And the determination is not medically necessary
       And the decision rests on clause QC-NOT-MET
+
+    @applies @reading:born-after-service
+    Scenario: A member recorded as born the day after the date of service is decided on the other facts
+      Given a request for a member born after the date of service, with relapsed Philadelphia chromosome-negative B-cell precursor ALL
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+      And the decision rests on clause QC-PH-NEG-RR
+
+    @applies @reading:born-after-service
+    Scenario: A member recorded as born a year after the date of service is decided on the other facts
+      Given a request for a member born after the date of service, with relapsed Philadelphia chromosome-negative B-cell precursor ALL
+      And the member was born on 2018-03-14
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+      And the decision rests on clause QC-PH-NEG-RR
 
   @clause:QC-PH-POS-TKI
   Rule: Philadelphia chromosome-positive disease refractory to TKI therapy is medically necessary
@@ -121,7 +138,7 @@ Feature: Medical Statement
 
     @applies @reading:no-age-limit
     Scenario: A child with Philadelphia chromosome-positive ALL refractory to TKI therapy is covered
-      Given a request for an adult with Philadelphia chromosome-positive B-cell precursor ALL refractory to TKI therapy
+      Given a request for a child with Philadelphia chromosome-positive B-cell precursor ALL refractory to TKI therapy
       And the member is 12 years old on the date of service
       When the engine decides the request
       Then the request is covered
@@ -130,7 +147,7 @@ Feature: Medical Statement
 
     @near-miss @reading:tki-refractory-stated
     Scenario: Refractory Philadelphia chromosome-positive ALL whose TKI therapy has not failed is not covered
-      Given a request for an adult with Philadelphia chromosome-positive B-cell precursor ALL refractory to TKI therapy
+      Given a request for an adult with refractory Philadelphia chromosome-positive B-cell precursor ALL not refractory to TKI therapy
       And the disease has not proved refractory to tyrosine kinase inhibitor therapy
       When the engine decides the request
       Then the request is not covered
@@ -147,7 +164,7 @@ Feature: Medical Statement
 
     @near-miss @reading:ph-positive-disease
     Scenario: Philadelphia chromosome-positive T-cell ALL refractory to TKI therapy is not covered
-      Given a request for an adult with Philadelphia chromosome-positive B-cell precursor ALL refractory to TKI therapy
+      Given a request for an adult with Philadelphia chromosome-positive ALL refractory to TKI therapy
       And the leukemia is of T-cell lineage
       When the engine decides the request
       Then the request is not covered
@@ -159,7 +176,7 @@ Feature: Medical Statement
 
     @applies @reading:not-met-determination
     Scenario: Relapsed acute myeloid leukemia is not medically necessary
-      Given a request for an adult with ALL not in remission
+      Given a request for an adult with acute myeloid leukemia
       And the condition treated is acute myeloid leukemia, coded C92.02
       And the disease status is relapsed
       When the engine decides the request
@@ -169,7 +186,7 @@ Feature: Medical Statement
 
     @applies @reading:not-met-determination
     Scenario: A condition that is not a cancer is not medically necessary, not investigational
-      Given a request for an adult with ALL not in remission
+      Given a request for an adult with rheumatoid arthritis
       And the condition treated is rheumatoid arthritis, coded M06.9
       When the engine decides the request
       Then the request is not covered
@@ -178,7 +195,7 @@ Feature: Medical Statement
 
     @applies @reading:not-met-determination
     Scenario: Philadelphia chromosome-positive ALL in remission, not refractory to TKIs, is not medically necessary
-      Given a request for an adult with relapsed Philadelphia chromosome-positive B-cell precursor ALL
+      Given a request for an adult with Philadelphia chromosome-positive B-cell precursor ALL
       And the disease status is in remission
       And the diagnosis is coded C91.01
       And the disease has not proved refractory to tyrosine kinase inhibitor therapy
@@ -189,7 +206,7 @@ Feature: Medical Statement
 
     @near-miss
     Scenario: The same disease once it has proved refractory meets the first criterion
-      Given a request for an adult with newly diagnosed Philadelphia chromosome-negative B-cell precursor ALL
+      Given a request for an adult with Philadelphia chromosome-negative B-cell precursor ALL coded as not in remission
       And the disease status is refractory
       When the engine decides the request
       Then the request is covered
@@ -198,7 +215,7 @@ Feature: Medical Statement
 
     @near-miss @reading:no-age-limit
     Scenario: A child's relapsed Philadelphia chromosome-positive ALL, once TKI therapy has failed, meets the second criterion
-      Given a request for an adult with relapsed Philadelphia chromosome-positive B-cell precursor ALL
+      Given a request for a child with relapsed Philadelphia chromosome-positive B-cell precursor ALL
       And the member is 8 years old on the date of service
       And the disease has proved refractory to tyrosine kinase inhibitor therapy
       When the engine decides the request

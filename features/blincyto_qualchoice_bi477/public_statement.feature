@@ -106,7 +106,7 @@ Feature: Public Statement
 
     @applies @reading:what-a-pended-request-names
     Scenario: Relapsed ALL of unstated Philadelphia chromosome status is pended for it and for the TKI response
-      Given a request for an adult with relapsed Philadelphia chromosome-negative B-cell precursor ALL
+      Given a request for an adult with relapsed B-cell precursor ALL
       And the Philadelphia chromosome status is not stated
       When the engine decides the request
       Then the request is pended for more information
@@ -116,7 +116,7 @@ Feature: Public Statement
 
     @applies @reading:what-a-pended-request-names
     Scenario: Philadelphia chromosome-negative ALL of unstated status is pended for the status alone
-      Given a request for an adult with relapsed Philadelphia chromosome-negative B-cell precursor ALL
+      Given a request for an adult with Philadelphia chromosome-negative B-cell precursor ALL coded as in relapse
       And the disease status is not stated
       When the engine decides the request
       Then the request is pended for more information
@@ -126,7 +126,7 @@ Feature: Public Statement
 
     @applies
     Scenario: Relapsed Philadelphia chromosome-negative ALL of unstated lineage is pended for the lineage
-      Given a request for an adult with relapsed Philadelphia chromosome-negative B-cell precursor ALL
+      Given a request for an adult with relapsed Philadelphia chromosome-negative ALL
       And the lineage is not stated
       When the engine decides the request
       Then the request is pended for more information
@@ -136,7 +136,7 @@ Feature: Public Statement
 
     @applies
     Scenario: TKI-refractory Philadelphia chromosome-positive ALL of unstated lineage is pended for the lineage
-      Given a request for an adult with Philadelphia chromosome-positive B-cell precursor ALL refractory to TKI therapy
+      Given a request for an adult with Philadelphia chromosome-positive ALL refractory to TKI therapy
       And the lineage is not stated
       When the engine decides the request
       Then the request is pended for more information
@@ -146,7 +146,7 @@ Feature: Public Statement
 
     @applies @reading:what-a-pended-request-names
     Scenario: Philadelphia chromosome-positive ALL with neither status nor TKI response is pended for the TKI response alone
-      Given a request for an adult with relapsed Philadelphia chromosome-positive B-cell precursor ALL
+      Given a request for an adult with Philadelphia chromosome-positive B-cell precursor ALL
       And the disease status is not stated
       When the engine decides the request
       Then the request is pended for more information
@@ -156,7 +156,7 @@ Feature: Public Statement
 
     @applies @reading:tki-refractory-stated
     Scenario: Refractory Philadelphia chromosome-positive ALL is pended for the TKI response, not taken as refractory to TKIs
-      Given a request for an adult with Philadelphia chromosome-positive B-cell precursor ALL refractory to TKI therapy
+      Given a request for an adult with refractory Philadelphia chromosome-positive B-cell precursor ALL
       And whether the disease is refractory to tyrosine kinase inhibitor therapy is not stated
       When the engine decides the request
       Then the request is pended for more information
@@ -176,7 +176,7 @@ Feature: Public Statement
 
     @applies @reading:what-a-pended-request-names
     Scenario: A letter of support does not supply the lineage
-      Given a request for an adult with relapsed Philadelphia chromosome-negative B-cell precursor ALL
+      Given a request for an adult with relapsed Philadelphia chromosome-negative ALL
       And the lineage is not stated
       And a letter of support is supplied
       When the engine decides the request
@@ -243,7 +243,7 @@ Feature: Public Statement
 
     @near-miss @reading:what-a-pended-request-names
     Scenario: An unstated lineage that cannot change the decision does not pend the request
-      Given a request for an adult with newly diagnosed Philadelphia chromosome-negative B-cell precursor ALL
+      Given a request for an adult with newly diagnosed Philadelphia chromosome-negative ALL
       And the lineage is not stated
       When the engine decides the request
       Then the request is not covered
@@ -252,7 +252,7 @@ Feature: Public Statement
 
     @near-miss @reading:what-a-pended-request-names
     Scenario: A disease that is not ALL is decided whatever it leaves unstated
-      Given a request for an adult with relapsed B-cell lymphoblastic lymphoma
+      Given a request for an adult with lymphoblastic lymphoma
       And the lineage is not stated
       And the disease status is not stated
       And the Philadelphia chromosome status is not stated
@@ -263,7 +263,7 @@ Feature: Public Statement
 
     @near-miss @reading:all-by-its-code
     Scenario: ALL coded as such is decided when the disease itself is not named
-      Given a request for an adult with relapsed Philadelphia chromosome-negative B-cell precursor ALL
+      Given a request for an adult with relapsed Philadelphia chromosome-negative B-cell precursor leukemia coded C91.02
       And the disease is not stated
       When the engine decides the request
       Then the request is covered
@@ -324,3 +324,48 @@ Feature: Public Statement
         | refractory      | C91.00 | covered     | medically necessary     | QC-PH-NEG-RR |
         | in remission    | C91.01 | not covered | not medically necessary | QC-NOT-MET   |
         | newly diagnosed | C91.00 | not covered | not medically necessary | QC-NOT-MET   |
+
+    @applies @reading:icd-status-conflict
+    Scenario Outline: An ALL code does not supply the disease status the request leaves out
+      Given a request for an adult with Philadelphia chromosome-negative B-cell precursor ALL
+      And the disease status is not stated
+      And the diagnosis is coded <code>
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the decision rests on clause QC-PRIOR-AUTH
+      And the missing facts are disease status
+
+      Examples:
+        | code   |
+        | C91.01 |
+        | C91.02 |
+
+    @applies @reading:several-all-codes
+    Scenario: Relapsed ALL coded both in relapse and in remission is pended for the status
+      Given a request for an adult with relapsed Philadelphia chromosome-negative B-cell precursor ALL
+      And the diagnosis is coded C91.02 and C91.01
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the decision rests on clause QC-PRIOR-AUTH
+      And the missing facts are disease status
+
+    @applies @reading:several-all-codes
+    Scenario: Newly diagnosed ALL coded both as not in remission and in relapse is pended for the status
+      Given a request for an adult with newly diagnosed Philadelphia chromosome-negative B-cell precursor ALL
+      And the diagnosis is coded C91.00 and C91.02
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the decision rests on clause QC-PRIOR-AUTH
+      And the missing facts are disease status
+
+    @near-miss @reading:several-all-codes
+    Scenario: ALL codes that disagree do not pend TKI-refractory Philadelphia chromosome-positive disease
+      Given a request for an adult with Philadelphia chromosome-positive B-cell precursor ALL refractory to TKI therapy
+      And the diagnosis is coded C91.00 and C91.01
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+      And the decision rests on clause QC-PH-POS-TKI

@@ -204,3 +204,44 @@ Feature: Which requests the policy governs
       Then the request is covered
       And the determination is medically necessary
       And the decision rests on clause INO-RR-BALL
+
+    @applies
+    Scenario: C9028 in mid-2017 is not yet the policy's code
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the date of service is 2017-06-15
+      And the drug is billed under C9028
+      When the engine decides the request
+      Then the request is outside the policy
+      And no determination is made
+      And the decision rests on clauses INO-CODES and INO-CODE-DATES
+
+    @applies
+    Scenario: J9229 in mid-2018 is not yet the policy's code
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the date of service is 2018-06-15
+      And the drug is billed under J9229
+      When the engine decides the request
+      Then the request is outside the policy
+      And no determination is made
+      And the decision rests on clauses INO-CODES and INO-CODE-DATES
+
+  @clause:INO-CODES
+  Rule: Each listed code on its own brings any use under the policy
+
+    @applies
+    Scenario Outline: Each listed code alone brings a use outside cancer under the policy
+      Given a request for an adult with rheumatoid arthritis
+      And the condition is not a cancer
+      And the drug is billed under <code>
+      When the engine decides the request
+      Then the request is not covered
+      And the determination is investigational
+      And the decision rests on clauses INO-INV-NONCANCER and INO-NOT-MET
+
+      Examples:
+        | code  |
+        | J3490 |
+        | J3590 |
+        | J9999 |
+        | S0353 |
+        | S0354 |

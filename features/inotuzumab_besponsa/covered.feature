@@ -37,7 +37,7 @@ Feature: When Inotuzumab (Besponsa) is covered
 
     @applies @reading:adults-or-patients
     Scenario: A young child with refractory B-cell precursor ALL is covered after the 2024 pediatric label
-      Given a request for an adult with ALL not in remission
+      Given a request for a child with ALL not in remission
       And the leukemia is of B-cell precursor lineage
       And the disease status is refractory
       And the date of service is 2024-06-03

@@ -11,7 +11,7 @@ Feature: When Inotuzumab (Besponsa) is not covered
 
     @applies
     Scenario Outline: Treating a condition that is not a cancer is investigational
-      Given a request for an adult with rheumatoid arthritis
+      Given a request for an adult with a condition that is not a cancer
       And the condition is not a cancer
       And the condition treated is <condition>, coded <code>
       When the engine decides the request
@@ -62,7 +62,7 @@ Feature: When Inotuzumab (Besponsa) is not covered
 
     @applies
     Scenario Outline: Other lymphomas without support are investigational
-      Given a request for an adult with relapsed diffuse large B-cell lymphoma
+      Given a request for an adult with a relapsed lymphoma
       And the condition is a cancer
       And the condition treated is <lymphoma>, coded <code>
       And the use is not within FDA labeling on the date of service

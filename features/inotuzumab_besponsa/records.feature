@@ -235,7 +235,7 @@ Feature: Medical records for a determination
 
     @near-miss @reading:all-by-its-code
     Scenario: ALL coded as such is decided when the disease itself is not named
-      Given a request for an adult with relapsed B-cell precursor ALL
+      Given a request for an adult with relapsed B-cell precursor leukemia coded C91.02
       And the disease is not stated
       When the engine decides the request
       Then the request is covered
@@ -301,3 +301,113 @@ Feature: Medical records for a determination
       Then the request is covered
       And the determination is medically necessary
       And the decision rests on clause INO-FDA-LABEL
+
+  @clause:INO-RECORDS
+  Rule: What a code or a weak listing might suggest is asked for, never assumed
+    A lymphoma's diagnosis code says nothing of whether the request calls the condition a cancer,
+    an ALL code says nothing of a status the request leaves out, and a weak compendium listing
+    says nothing of FDA labeling: each fact stays missing until the request states it.
+
+    @applies @reading:all-is-a-cancer
+    Scenario: A lymphoma coded as such, with strong compendium support, is pended for whether it is a cancer
+      Given a request for an adult with relapsed diffuse large B-cell lymphoma
+      And NCCN rates the use category 1
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the decision rests on clause INO-RECORDS
+      And the missing facts are whether the condition is a cancer
+
+    @applies @reading:all-is-a-cancer
+    Scenario: A lymphoma coded as such, within labeling with benefit, is pended for whether it is a cancer
+      Given a request for an adult with relapsed diffuse large B-cell lymphoma
+      And the use is within FDA labeling on the date of service, with clinical benefit established
+      And no compendium lists the use
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the decision rests on clause INO-RECORDS
+      And the missing facts are whether the condition is a cancer
+
+    @applies @reading:weak-listing-beside-unstated-labeling
+    Scenario Outline: A weak compendium listing beside unstated FDA labeling is pended for the labeling
+      Given a request for an adult with relapsed diffuse large B-cell lymphoma
+      And the condition is a cancer
+      And <compendium> rates the use <rating>
+      And FDA labeling is not stated
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the decision rests on clause INO-RECORDS
+      And the missing facts are FDA labeling
+
+      Examples:
+        | compendium         | rating      |
+        | NCCN               | category 2B |
+        | Micromedex DrugDex | class IIb   |
+
+    @applies @reading:icd-status-conflict
+    Scenario Outline: An ALL code does not supply the disease status the request leaves out
+      Given a request for an adult with B-cell precursor ALL
+      And the disease status is not stated
+      And the diagnosis is coded <code>
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the decision rests on clause INO-RECORDS
+      And the missing facts are disease status, FDA labeling and compendia
+
+      Examples:
+        | code   |
+        | C91.01 |
+        | C91.02 |
+
+    @applies @reading:several-all-codes
+    Scenario: Relapsed ALL coded both in relapse and in remission is pended for the status
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the diagnosis is coded C91.02 and C91.01
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the decision rests on clause INO-RECORDS
+      And the missing facts are disease status, FDA labeling and compendia
+
+    @applies @reading:several-all-codes
+    Scenario: Newly diagnosed ALL coded both as not in remission and in relapse is pended for the status
+      Given a request for an older adult with newly diagnosed B-cell precursor ALL
+      And the diagnosis is coded C91.00 and C91.02
+      When the engine decides the request
+      Then the request is pended for more information
+      And no determination is made
+      And the decision rests on clause INO-RECORDS
+      And the missing facts are disease status, FDA labeling and compendia
+
+    @near-miss @reading:several-all-codes
+    Scenario: ALL codes that disagree do not pend a use that strong compendium support covers anyway
+      Given a request for an adult with relapsed B-cell precursor ALL
+      And the diagnosis is coded C91.02 and C91.01
+      And NCCN rates the use category 1
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+      And the decision rests on clause INO-COMPENDIA
+
+  @clause:INO-RR-BALL
+  Rule: A birth date after the date of service is taken as stated
+
+    @applies @reading:born-after-service
+    Scenario: A member recorded as born the day after the date of service is decided on the other facts
+      Given a request for a member born after the date of service, with relapsed B-cell precursor ALL
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+      And the decision rests on clause INO-RR-BALL
+
+    @applies @reading:born-after-service
+    Scenario: A member recorded as born a year after the date of service is decided on the other facts
+      Given a request for a member born after the date of service, with relapsed B-cell precursor ALL
+      And the member was born on 2021-06-15
+      When the engine decides the request
+      Then the request is covered
+      And the determination is medically necessary
+      And the decision rests on clause INO-RR-BALL
