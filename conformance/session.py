@@ -359,11 +359,14 @@ class EngineSession:
                 print(f"conformance: stale baseline entry: {line}", file=sys.stderr)
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
-        # The kit's last line: the digest of the report as written, so a later rewrite shows.
+        # In a vendor's own pytest the last line is the digest of the report as written, so that
+        # a later rewrite shows; ``conformance run`` puts it on its verdict line instead.
+        from .terminal import KitTerminal, report_seal
+
         terminal = config.pluginmanager.get_plugin("terminalreporter")
-        if self.files is not None and self.files.written is not None and terminal is not None:
-            path, digest = self.files.written
-            terminal.write_line(f"report {path}: {digest}")
+        seal = report_seal(config)
+        if seal and terminal is not None and not isinstance(terminal, KitTerminal):
+            terminal.write_line(seal.removeprefix("; "))
         # The run is over: the process (an export, a vendor's script) gets its handlers back.
         for signum, previous in (
             (signal.SIGTERM, self._previous_sigterm),

@@ -200,7 +200,7 @@ class KitTerminal(TerminalReporter):  # type: ignore[misc]
         line, outcome = verdict_line(self.config, self._interrupted, code)
         if line.startswith("verdict: "):
             line += f" in {self._session_start.elapsed().seconds:.2f}s"
-        self.write_line(line, **_markup(outcome))
+        self.write_line(line + report_seal(self.config), **_markup(outcome))
 
     def _report_keyboardinterrupt(self) -> None:
         if self.pytest_speaks:
@@ -248,6 +248,18 @@ def verdict_line(config: pytest.Config, interrupted: bool, code: int) -> tuple[s
         return f"no verdict: no scenario of the kit was collected (exit {code})", "errored"
     stopped = getattr(session, "_stopped_with", None) is not None
     return verdict_of(session.results, session.packs, code, stopped=stopped)
+
+
+def report_seal(config: pytest.Config) -> str:
+    """What the last line adds for a run that wrote a report: its path and the digest of what was
+    written, so that a rewrite of the report after the run shows (empty without a report)."""
+    session = config.pluginmanager.get_plugin(SESSION)
+    files = getattr(session, "files", None)
+    written = getattr(files, "written", None)
+    if written is None:
+        return ""
+    path, digest = written
+    return f"; report {path}: {digest}"
 
 
 def _markup(outcome: str) -> dict[str, bool]:

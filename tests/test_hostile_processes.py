@@ -147,7 +147,7 @@ def test_an_escapee_that_dropped_the_mark_cannot_rewrite_the_report(tmp_path: Pa
         assert "forged" not in document
         # The kit's last line and the report carry the digest of the report as written ...
         assert document["digest"] == report_digest(document)
-        assert run.out.splitlines()[-1] == f"report {report}: {document['digest']}"
+        assert run.out.splitlines()[-1].endswith(f"; report {report}: {document['digest']}")
         # ... which a rewrite, however plausible, no longer matches.
         assert report_digest({**document, "conformant": False}) != document["digest"]
     finally:
