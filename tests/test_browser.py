@@ -166,7 +166,7 @@ def test_the_run_report_shows_the_failing_clause_with_expected_and_actual(
     assert '"case_id"' in visit.text_of("section.problem .case")
     assert '"outcome": "not-covered"' in visit.text_of("section.problem .decision")
     chart = visit.text_of("#chart + figure")
-    assert f"{FAILING_CLAUSE}" in chart and "2 failed" in chart
+    assert f"{FAILING_CLAUSE}" in chart and "4 failed" in chart
     assert visit.errors == []
     assert visit.fetched == []
     assert check_links(browser, visit) > 20

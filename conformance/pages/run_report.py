@@ -27,7 +27,7 @@ _MISMATCH = re.compile(
 )
 
 #: The failure cards shown open for each clause; the rest are folded under one line.
-OPEN_CARDS = 3
+OPEN_CARDS = 2
 
 _VERDICT_STATUS = {
     "conformant": "passed",
