@@ -397,10 +397,10 @@ def test_the_last_line_is_the_verdict_and_the_first_three_the_kit_s_header() -> 
     assert lines[1] == "adapter: python:policy_conformance.reference:ReferenceEngine"
     assert lines[2].startswith("packs: ") and "inotuzumab_besponsa" in lines[2]
     assert re.fullmatch(
-        r"verdict: conformant on every clause run \(10 passed\) in [\d.]+s", lines[-1]
+        r"verdict: conformant on every clause run \(12 passed\) in [\d.]+s", lines[-1]
     )
     # No banner, plugin list, test ids or pytest closing counts.
-    for pytest_s in ("test session starts", "plugins:", "rootdir:", "suite.py", "===== 10 passed"):
+    for pytest_s in ("test session starts", "plugins:", "rootdir:", "suite.py", "===== 12 passed"):
         assert pytest_s not in good.out, pytest_s
 
     wrong = conformance("run", "--clause", "INO-COMPENDIA", "--adapter", WRONG)
@@ -427,7 +427,7 @@ WRONG = "python:policy_conformance.reference.inotuzumab_besponsa.mutants:accepts
 def test_v_prints_one_line_a_scenario_and_v_v_gives_pytest_back() -> None:
     run = conformance("run", "--clause", "INO-CODE-DATES", "-v")
     lines = [line for line in run.out.splitlines() if line.startswith("passed ")]
-    assert len(lines) == 10 and all("INO-CODE-DATES" in line for line in lines), run.out
+    assert len(lines) == 12 and all("INO-CODE-DATES" in line for line in lines), run.out
     pytest_s = conformance("run", "--clause", "INO-CODE-DATES", "-v", "-v")
     assert "test session starts" in pytest_s.out and "PASSED" in pytest_s.out
     assert pytest_s.out.splitlines()[-1].startswith("verdict: conformant")
@@ -448,7 +448,7 @@ def test_a_misspelt_adapter_kind_is_refused_before_pytest_starts() -> None:
     assert run.code == 2
     assert run.err == (
         "conformance: error: adapter 'pyton:tests.engines.toy:decide': unknown kind 'pyton'; "
-        "known kinds: cli, http, jsonl, pyproc, python\n"
+        "known kinds: cli, crd, http, jsonl, pas, pyproc, python\n"
     )
     # Refused before the header: nothing was collected.
     assert run.out == ""
