@@ -201,6 +201,15 @@ def read_kit_file(path: Path) -> tuple[str | None, Problem | None]:
         return None, Problem(path, f"cannot be read: not UTF-8 ({exc.reason})", line)
 
 
+def _children(node: Any) -> list[Any]:
+    """The nodes directly below a YAML node: a sequence's items, a mapping's keys and values."""
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
 class _BoundedLoader(yaml.SafeLoader):
     """``yaml.SafeLoader`` that refuses a document expanding to more than MAX_YAML_NODES nodes.
 
@@ -217,12 +226,7 @@ class _BoundedLoader(yaml.SafeLoader):
         node = super().compose_node(parent, index)
         if node is None or id(node) in self._weights:  # an alias: its anchor is already weighed
             return node
-        if isinstance(node, yaml.SequenceNode):
-            children = node.value
-        elif isinstance(node, yaml.MappingNode):
-            children = [part for pair in node.value for part in pair]
-        else:
-            children = []
+        children = _children(node)
         weight = 1 + sum(self._weights.get(id(child), 1) for child in children)
         if weight > MAX_YAML_NODES:
             raise yaml.composer.ComposerError(
@@ -263,12 +267,7 @@ def _weigh(root: Any) -> None:
         node, children_done = pending.pop()
         if id(node) in weights:
             continue
-        if isinstance(node, yaml.SequenceNode):
-            children = node.value
-        elif isinstance(node, yaml.MappingNode):
-            children = [part for pair in node.value for part in pair]
-        else:
-            children = []
+        children = _children(node)
         if not children_done:
             pending.append((node, True))
             pending.extend((child, False) for child in children if id(child) not in weights)
