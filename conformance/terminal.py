@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Generator
+from typing import Any
 
 import pytest
 from _pytest.terminal import TerminalReporter
@@ -90,7 +91,9 @@ class KitTerminal(TerminalReporter):  # type: ignore[misc]
         self._tests_ran = True
         category, *_ = self.config.hook.pytest_report_teststatus(report=report, config=self.config)
         self._add_stats(category, [report])
-        self._progress_nodeids_reported.add(report.nodeid)
+        # pytest types this set by its own NodeId from 9.2 on, by str before: held as Any.
+        reported: set[Any] = self._progress_nodeids_reported
+        reported.add(report.nodeid)
         outcome = scenario["outcome"]
         self._counts[outcome] = self._counts.get(outcome, 0) + 1
         self._scenarios_done += 1
