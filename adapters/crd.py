@@ -166,14 +166,9 @@ class CrdAdapter(HttpAdapter):
             text = text.replace(secret, "[token]")
         return text
 
-    def _redacted(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return self._scrub(value)
-        if isinstance(value, dict):
-            return {self._scrub(k): self._redacted(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self._redacted(item) for item in value]
-        return value
+    def _cuts_anything(self) -> bool:
+        # Besides any bearer token, each call's own FHIR token is cut out of the answers.
+        return super()._cuts_anything() or bool(self._call_secrets)
 
     # --- discovery --------------------------------------------------------------------------
 

@@ -241,9 +241,13 @@ class HttpAdapter:
             return text
         return self._secret.pattern().sub("[token]", text)
 
+    def _cuts_anything(self) -> bool:
+        """Whether there is a secret to cut out of what the engine sends back."""
+        return bool(self._secret)
+
     def _redacted(self, value: Any) -> Any:
         """A copy of ``value`` with the token cut out of every key and string, however deep."""
-        if not self._secret:
+        if not self._cuts_anything():
             return value
         if isinstance(value, str):
             return self._scrub(value)
