@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import os
 import shutil
@@ -187,3 +188,16 @@ def edit(root: Path, relative: str, old: str, new: str, count: int = 1) -> None:
     text = path.read_text()
     assert old in text, f"{relative} does not contain {old!r}"
     path.write_text(text.replace(old, new, count))
+
+
+def variant(
+    case: dict[str, Any], clinical: dict[str, Any], evidence: dict[str, Any] | None, **drug: Any
+) -> dict[str, Any]:
+    """A copy of ``case`` with some clinical facts and drug fields changed, and its evidence
+    replaced when ``evidence`` is given."""
+    changed = copy.deepcopy(case)
+    changed["clinical"].update(clinical)
+    changed["drug"].update(drug)
+    if evidence is not None:
+        changed["evidence"] = evidence
+    return changed

@@ -33,7 +33,7 @@ from policy_conformance.contract import violations
 from policy_conformance.reference import decide
 from policy_conformance.reference.crd_face import DISCOVERY, SERVICE_ID, coverage_information
 from policy_conformance.reference.server import app, running
-from tests.kit import example
+from tests.kit import example, variant
 
 TIMEOUT = 5.0
 FAST = AdapterOptions(timeout=TIMEOUT, connect_timeout=TIMEOUT)
@@ -133,12 +133,7 @@ def adapter(root: str) -> Iterator[CrdAdapter]:
 def _variant(
     clinical: dict[str, Any], evidence: dict[str, Any] | None, **drug: Any
 ) -> dict[str, Any]:
-    case = copy.deepcopy(CASE)
-    case["clinical"].update(clinical)
-    case["drug"].update(drug)
-    if evidence is not None:
-        case["evidence"] = evidence
-    return case
+    return variant(CASE, clinical, evidence, **drug)
 
 
 @pytest.mark.parametrize(

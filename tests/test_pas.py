@@ -33,7 +33,7 @@ from policy_conformance.contract.fhir_pas import ACTION_SYSTEM, REVIEW_ACTION, r
 from policy_conformance.reference import decide
 from policy_conformance.reference.fhir_faces import capability_statement
 from policy_conformance.reference.server import app, running
-from tests.kit import example
+from tests.kit import example, variant
 
 TIMEOUT = 2.0
 FAST = AdapterOptions(timeout=TIMEOUT, connect_timeout=TIMEOUT)
@@ -75,12 +75,7 @@ UNSUPPORTED = {"fda_labeling": {"within_label": False}, "compendia": []}
 def _variant(
     clinical: dict[str, Any], evidence: dict[str, Any] | None, **drug: Any
 ) -> dict[str, Any]:
-    case = copy.deepcopy(CASE)
-    case["clinical"].update(clinical)
-    case["drug"].update(drug)
-    if evidence is not None:
-        case["evidence"] = evidence
-    return case
+    return variant(CASE, clinical, evidence, **drug)
 
 
 @pytest.mark.parametrize(
